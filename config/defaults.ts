@@ -1,0 +1,52 @@
+import type { AppConfig } from './schema';
+
+/** Sensible defaults for a small trading company; every key can be overridden by file or env. */
+export const defaults: AppConfig = {
+  app: { port: 3000, timezone: 'Asia/Shanghai', logLevel: 'info', dataDir: './data' },
+  database: { url: '', logSql: false },
+  temporal: { address: '', namespace: 'default', taskQueue: 'q2c', embeddedPort: 7233 },
+  approval: {
+    rules: [
+      // amount ≥ 10,000 元 or discount > 5 % → sales manager
+      { approverRole: 'sales_manager', rank: 1, amountAtLeastFen: 1_000_000, discountAboveBp: 500 },
+      // amount ≥ 100,000 元 or discount > 10 % → also sales director
+      { approverRole: 'sales_director', rank: 2, amountAtLeastFen: 10_000_000, discountAboveBp: 1_000 },
+      // estimated margin < 15 % → also finance
+      { approverRole: 'finance', rank: 3, marginBelowBp: 1_500 },
+    ],
+  },
+  pricing: {
+    gradeDiscountBp: { VIP: 500, A: 300, B: 100, C: 0 },
+    maxManualDiscountBp: 3_000,
+    quoteValidityDays: 15,
+  },
+  vat: { ratesBp: [1_300, 900, 600, 0], defaultRateBp: 1_300 },
+  reminders: {
+    idleLeadDays: 7,
+    approvalReminderHours: 4,
+    approvalEscalationHours: 24,
+    contractExpiryDays: 30,
+    dunningLadder: [
+      { daysOverdue: 1, notify: ['rep'] },
+      { daysOverdue: 7, notify: ['rep', 'finance'] },
+      { daysOverdue: 15, notify: ['sales_manager'] },
+      { daysOverdue: 30, notify: ['sales_director'] },
+    ],
+    dailyDigestHour: 9,
+  },
+  aging: {
+    buckets: [
+      { label: '0-30', fromDays: 0, toDays: 30 },
+      { label: '31-60', fromDays: 31, toDays: 60 },
+      { label: '61-90', fromDays: 61, toDays: 90 },
+      { label: '90+', fromDays: 91, toDays: null },
+    ],
+  },
+  // What each platform tolerates before it drops messages silently (see ARCHITECTURE.md).
+  sendLimits: {
+    lark: { perRecipientPerMinute: 300, perRecipientPerDay: null, perAppPerSecond: 5 },
+    dingtalk: { perRecipientPerMinute: 20, perRecipientPerDay: 500, perAppPerSecond: 20 },
+    wecom: { perRecipientPerMinute: 30, perRecipientPerDay: null, perAppPerSecond: 20 },
+    wechaty: { perRecipientPerMinute: 10, perRecipientPerDay: null, perAppPerSecond: 1 },
+  },
+};

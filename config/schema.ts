@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * The one shape of the configuration. Money is integer fen, percentages are basis points
+ * (1% = 100 bp) so that comparisons never touch floats.
+ */
+
+const fen = z.number().int().nonnegative();
+const bp = z.number().int().min(0).max(10_000);
+const positiveInt = z.number().int().positive();
+
+export const ROLES = ['rep', 'sales_manager', 'sales_director', 'finance', 'warehouse', 'purchasing', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const APPROVER_ROLES = ['sales_manager', 'sales_director', 'finance'] as const;
+export type ApproverRole = (typeof APPROVER_ROLES)[number];
+
+/** A rule fires when ANY of its conditions holds; each rule adds one approver step. */
+export const approvalRuleSchema = z
+  .object({
+    approverRole: z.enum(APPROVER_ROLES),
+    /** order of the step in the chain; lower goes first */
+    rank: z.number().int(),
+    amountAtLeastFen: fen.optional(),
+    discountAboveBp: bp.optional(),
+    marginBelowBp: z.number().int().min(-100_000).max(10_000).optional(),
+  })
+  .strict()
+  .refine((r) => r.amountAtLeastFen !== undefined || r.discountAboveBp !== undefined || r.marginBelowBp !== undefined, {
+    message: 'expected at least one of amountAtLeastFen, discountAboveBp, marginBelowBp',
+  });
+export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
+
+export const dunningStepSchema = z
+  .object({
+    daysOverdue: z.number().int().min(0),
+    notify: z.array(z.enum(['rep', 'finance', 'sales_manager', 'sales_director'])).min(1),
+  })
+  .strict();
+export type DunningStep = z.infer<typeof dunningStepSchema>;
+
+export const agingBucketSchema = z
+  .object({ label: z.string().min(1), fromDays: z.number().int().min(0), toDays: z.number().int().min(0).nullable() })
+  .strict();
+export type AgingBucket = z.infer<typeof agingBucketSchema>;
+
+const sendLimitSchema = z
+  .object({
+    perRecipientPerMinute: positiveInt,
+    perRecipientPerDay: positiveInt.nullable(),
+    perAppPerSecond: positiveInt,
+  })
+  .strict();
+export type SendLimit = z.infer<typeof sendLimitSchema>;
+
+export const GRADES = ['VIP', 'A', 'B', 'C'] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const configSchema = z
+  .object({
+    app: z
+      .object({
+        port: z.number().int().min(1).max(65_535),
+        timezone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' }),
+        logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+        dataDir: z.string().min(1),
+      })
+      .strict(),
+    database: z
+      .object({
+        /** sqlite:<file> or postgres://… ; empty means sqlite in dataDir */
+        url: z
+          .string()
+          .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'expected sqlite:<file> or postgres://…')
+          .or(z.literal('')),
+        logSql: z.boolean(),
+      })
+      .strict(),
+    temporal: z
+      .object({
+        /** host:port of a real cluster; empty means the embedded server */
+        address: z.string().regex(/^$|^[\w.-]+:\d+$/, 'expected host:port or empty'),
+        namespace: z.string().min(1),
+        taskQueue: z.string().min(1),
+        embeddedPort: z.number().int().min(0).max(65_535),
+      })
+      .strict(),
+    approval: z.object({ rules: z.array(approvalRuleSchema).min(1) }).strict(),
+    pricing: z
+      .object({
+        gradeDiscountBp: z.record(z.enum(GRADES), bp),
+        /** discounts above this are refused outright, whatever the approvers say */
+        maxManualDiscountBp: bp,
+        quoteValidityDays: positiveInt,
+      })
+      .strict(),
+    vat: z
+      .object({
+        ratesBp: z.array(bp).min(1),
+        defaultRateBp: bp,
+      })
+      .strict()
+      .refine((v) => v.ratesBp.includes(v.defaultRateBp), { message: 'expected defaultRateBp to be one of ratesBp' }),
+    reminders: z
+      .object({
+        idleLeadDays: positiveInt,
+        approvalReminderHours: positiveInt,
+        approvalEscalationHours: positiveInt,
+        contractExpiryDays: positiveInt,
+        dunningLadder: z.array(dunningStepSchema).min(1),
+        dailyDigestHour: z.number().int().min(0).max(23),
+      })
+      .strict(),
+    aging: z
+      .object({ buckets: z.array(agingBucketSchema).min(1) })
+      .strict()
+      .superRefine(checkBuckets),
+    sendLimits: z.object({ lark: sendLimitSchema, dingtalk: sendLimitSchema, wecom: sendLimitSchema, wechaty: sendLimitSchema }).strict(),
+  })
+  .strict();
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Buckets must start at 0, be contiguous, and only the last may be open-ended. */
+function checkBuckets(aging: { buckets: AgingBucket[] }, ctx: z.RefinementCtx): void {
+  let expectFrom = 0;
+  aging.buckets.forEach((b, i) => {
+    const last = i === aging.buckets.length - 1;
+    if (b.fromDays !== expectFrom) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['buckets', i, 'fromDays'],
+        message: `expected ${expectFrom} (buckets must be contiguous from 0)`,
+      });
+    }
+    if (b.toDays === null && !last) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['buckets', i, 'toDays'],
+        message: 'expected only the last bucket to be open-ended',
+      });
+    }
+    if (b.toDays !== null && b.toDays < b.fromDays) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['buckets', i, 'toDays'], message: `expected ≥ fromDays (${b.fromDays})` });
+    }
+    expectFrom = (b.toDays ?? 0) + 1;
+  });
+}

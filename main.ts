@@ -1,0 +1,47 @@
+import type { AddressInfo } from 'node:net';
+import { createHttpApp, listen } from './app/http';
+import { createLogger } from './app/logger';
+import { loadConfigOrExit } from './config';
+import { openDb } from './models/db';
+import { migrate } from './models/migrations';
+import { isEmpty, seedDemoCompany } from './models/seed/demo-company';
+
+/**
+ * The composition root of `npm start`: config → database (migrated, demo company on first
+ * start) → HTTP. The embedded Temporal server, worker, bot and console join here as their
+ * issues land.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = createLogger(config.app.logLevel);
+  const db = await openDb({ url: config.database.url, dataDir: config.app.dataDir, logSql: config.database.logSql });
+  log.info(`数据库 database: ${db.dialect} ${db.location}`);
+  const ran = await migrate(db);
+  if (ran.length) log.info(`迁移 migrations applied: ${ran.join(', ')}`);
+  if (await isEmpty(db)) {
+    log.info('空数据库：正在创建演示公司 empty database: creating the demo company…');
+    await seedDemoCompany(db);
+    log.info('演示公司已创建 demo company created');
+  }
+  const server = await listen(createHttpApp({ db }), config.app.port);
+  const { port } = server.address() as AddressInfo;
+  log.info(`已启动 ready: http://localhost:${port}/healthz`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: 正在停止 stopping…`);
+    await new Promise<void>((r) => server.close(() => r()));
+    await db.close();
+    log.info('已停止 stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`启动失败 start failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

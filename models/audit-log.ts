@@ -1,0 +1,33 @@
+import { type CreationOptional, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
+import { fk, instant, json, pk, str } from './columns';
+import { tableOptions } from './options';
+
+/** Audit log (P2): who did what to which record, when, with the before and after values. */
+export function defineAuditLog(sequelize: Sequelize) {
+  class AuditLog extends Model<InferAttributes<AuditLog>, InferCreationAttributes<AuditLog>> {
+    declare id: CreationOptional<number>;
+    declare userId: number | null;
+    declare action: string;
+    declare entityType: string;
+    declare entityId: string;
+    declare before: Record<string, unknown> | null;
+    declare after: Record<string, unknown> | null;
+    declare at: Date;
+  }
+  AuditLog.init(
+    {
+      id: pk(),
+      userId: fk('users', { nullable: true }),
+      action: str(32),
+      entityType: str(32),
+      entityId: str(64),
+      before: json(),
+      after: json(),
+      at: instant(false),
+    },
+    tableOptions(sequelize, 'audit_logs', [{ fields: ['entity_type', 'entity_id', 'at'] }, { fields: ['user_id', 'at'] }], {
+      timestamps: false,
+    }),
+  );
+  return { AuditLog };
+}

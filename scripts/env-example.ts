@@ -1,0 +1,62 @@
+// Writes .env.example from the config defaults, so the file lists every variable there is.
+// Run: npx tsx scripts/env-example.ts   (tests/config checks the file is complete)
+import { writeFileSync } from 'node:fs';
+import { defaults, ENV_ALIASES } from '../config';
+
+const HELP: Record<string, string> = {
+  'app.port': 'HTTP port of the web console and API',
+  'app.timezone': 'business time zone: due dates, aging and reminders count calendar days here',
+  'app.logLevel': 'debug | info | warn | error',
+  'app.dataDir': 'where the embedded default keeps its files (SQLite databases)',
+  'database.url': 'empty = SQLite file in DATA_DIR; or sqlite:<file>; or postgres://user:pass@host:5432/db',
+  'database.logSql': 'print every SQL statement (true/false)',
+  'temporal.address': 'host:port of a real Temporal cluster; empty = the embedded Temporal-protocol server',
+  'temporal.namespace': 'Temporal namespace',
+  'temporal.taskQueue': 'task queue the worker polls',
+  'temporal.embeddedPort': 'port of the embedded Temporal server (0 = any free port)',
+  'approval.rules':
+    'approval policy, JSON array; each rule adds one approver step when ANY condition holds (amount in fen incl. VAT, manual discount and margin in basis points)',
+  'pricing.gradeDiscountBp': 'standing discount per customer grade, basis points (100 = 1%)',
+  'pricing.maxManualDiscountBp': 'a manual discount above this is refused outright',
+  'pricing.quoteValidityDays': 'days a quote stays valid',
+  'vat.ratesBp': 'allowed VAT rates, basis points',
+  'vat.defaultRateBp': 'VAT rate of a new product',
+  'reminders.idleLeadDays': 'a lead in 意向/意向强烈 with no follow-up for this many days is reported',
+  'reminders.approvalReminderHours': 'remind an approver after this many hours',
+  'reminders.approvalEscalationHours': 'escalate an approval after this many hours',
+  'reminders.contractExpiryDays': 'remind the owner this many days before a contract ends',
+  'reminders.dunningLadder': 'dunning ladder: days overdue → who is told',
+  'reminders.dailyDigestHour': 'hour of the daily digest to finance (0-23, business time zone)',
+  'aging.buckets': 'receivable aging buckets by days overdue, contiguous from 0, the last open-ended',
+  'sendLimits.lark': 'Lark send limits (per recipient per minute/day, per app per second)',
+  'sendLimits.dingtalk': 'DingTalk send limits',
+  'sendLimits.wecom': 'WeCom send limits',
+  'sendLimits.wechaty': 'WeChat (wechaty) send limits',
+};
+
+const aliasOf = Object.fromEntries(Object.entries(ENV_ALIASES).map(([env, path]) => [path, env]));
+const toEnv = (p: string) =>
+  `Q2C_${p
+    .split('.')
+    .map((s) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase())
+    .join('__')}`;
+
+const out: string[] = [
+  '# Every setting, with its default. Uncomment a line to change it.',
+  '# Order of precedence: defaults < JSON file ($CONFIG_FILE, else config/local.json) < these variables.',
+  '# Deployment settings have short names; every business setting is Q2C_<SECTION>__<KEY>.',
+  '',
+  '# a JSON file with any part of the configuration',
+  '# CONFIG_FILE=config/local.json',
+];
+for (const [section, values] of Object.entries(defaults)) {
+  out.push('', `# ── ${section}`);
+  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+    const path = `${section}.${key}`;
+    const help = HELP[path];
+    if (!help) throw new Error(`no help text for ${path}`);
+    out.push(`# ${help}`, `# ${aliasOf[path] ?? toEnv(path)}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  }
+}
+writeFileSync('.env.example', `${out.join('\n')}\n`);
+console.log('wrote .env.example');
