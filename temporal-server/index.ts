@@ -1,0 +1,103 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Activities } from './activities';
+import { Relations } from './children';
+import { Clock } from './clock';
+import { Engine } from './engine';
+import { Executions } from './executions';
+import { serviceDefinition, WORKFLOW_SERVICE } from './proto';
+import { Queries } from './queries';
+import { isOpen, type Run } from './run';
+import { workflowServiceHandlers } from './service';
+import { Store } from './store';
+import { WorkflowTasks } from './workflow-tasks';
+
+export interface TemporalServerOptions {
+  /** 0 = any free port */
+  port?: number;
+  host?: string;
+  /** SQLite file holding every workflow; created when missing */
+  dbPath: string;
+  /**
+   * 'auto': timers and timeouts fire as soon as nothing else can run (tests);
+   * 'manual': time moves only through advanceTime(); false (default): wall-clock time.
+   */
+  virtualClock?: false | 'auto' | 'manual';
+  log?: (msg: string) => void;
+}
+
+export interface TemporalServer {
+  /** host:port for TEMPORAL_ADDRESS / the SDK's connection options */
+  address: string;
+  port: number;
+  /** server time in ms (virtual time included) */
+  now(): number;
+  /** moves virtual time forward and fires what became due */
+  advanceTime(ms: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded Temporal-protocol server on 127.0.0.1; every open workflow continues. */
+export async function startTemporalServer(opts: TemporalServerOptions): Promise<TemporalServer> {
+  const log = opts.log ?? ((msg: string) => process.stderr.write(`[temporal] ${msg}\n`));
+  const store = await Store.open(opts.dbPath);
+  const clock = new Clock(Boolean(opts.virtualClock));
+  if (opts.virtualClock) clock.restoreOffset(Number((await store.meta('clockOffset')) ?? 0));
+  const engine = new Engine(store, clock, opts.virtualClock === 'auto');
+  engine.log = log;
+  const queries = new Queries(engine);
+  const relations = new Relations(engine);
+  const wfts = new WorkflowTasks(engine, queries, (a) => relations.runPostActions(a));
+  const activities = new Activities(engine);
+  const executions = new Executions(engine, wfts);
+  engine.onClose = (run) => relations.onClose(run);
+  engine.dueHandler = (item) => {
+    const run = engine.runs.get(item.runId);
+    if (!run || !isOpen(run)) return;
+    if (item.kind === 'activity-retry') activities.onRetryDue(run, item);
+    else if (item.kind === 'activity-timeout') activities.onTimeoutDue(run, item);
+    else executions.onDue(run, item);
+  };
+
+  const open = await engine.loadOpenRuns();
+  for (const run of open) recover(engine, run, wfts, activities);
+  await engine.commit();
+  if (open.length) log(`resumed ${open.length} open workflow run(s) from ${opts.dbPath}`);
+
+  const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
+  server.addService(serviceDefinition(WORKFLOW_SERVICE), workflowServiceHandlers({ engine, executions, wfts, activities, queries, log }));
+  const host = opts.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${opts.port ?? 0}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+
+  return {
+    address: `${host}:${port}`,
+    port,
+    now: () => clock.now(),
+    advanceTime: async (ms: number) => {
+      clock.advanceTo(clock.now() + ms);
+      engine.tick();
+      await engine.commit();
+    },
+    stop: async () => {
+      engine.stop();
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      server.forceShutdown();
+      await store.close();
+    },
+  };
+}
+
+/** Re-arms everything an open run was waiting on; what fell due while down fires at once. */
+function recover(engine: Engine, run: Run, wfts: WorkflowTasks, activities: Activities): void {
+  for (const t of Object.values(run.timers))
+    engine.schedule(t.fireAtMs, { kind: 'timer', runId: run.runId, timerId: t.timerId, startedEventId: t.startedEventId });
+  if (run.runDeadlineMs) engine.schedule(run.runDeadlineMs, { kind: 'run-timeout', runId: run.runId, deadline: run.runDeadlineMs });
+  if (run.executionDeadlineMs)
+    engine.schedule(run.executionDeadlineMs, { kind: 'run-timeout', runId: run.runId, deadline: run.executionDeadlineMs });
+  activities.recover(run);
+  if (run.wft) wfts.recover(run);
+  else if (run.executionMs > run.startMs && !run.history.some((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED')) {
+    engine.schedule(run.executionMs, { kind: 'start-delay', runId: run.runId });
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Task queues with long polls: a task offered while a poller waits goes straight to it;
+ * otherwise it waits in the backlog, first in first out. A poller that gives up (deadline,
+ * cancelled call) is removed, so no task is ever handed to a caller that has gone.
+ */
+interface Waiter<T> {
+  give(task: T): void;
+}
+
+export class TaskQueue<T> {
+  private backlog: T[] = [];
+  private head = 0;
+  private waiters: Waiter<T>[] = [];
+
+  get backlogSize(): number {
+    return this.backlog.length - this.head;
+  }
+
+  offer(task: T): void {
+    const w = this.waiters.shift();
+    if (w) w.give(task);
+    else this.backlog.push(task);
+  }
+
+  /** Next task, or null after timeoutMs or when `cancelled` fires first. */
+  take(timeoutMs: number, onCancel: (fn: () => void) => () => void): Promise<T | null> {
+    if (this.head < this.backlog.length) {
+      const t = this.backlog[this.head++] as T;
+      if (this.head > 1024 && this.head * 2 > this.backlog.length) {
+        this.backlog = this.backlog.slice(this.head);
+        this.head = 0;
+      }
+      return Promise.resolve(t);
+    }
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (t: T | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        unsubscribe();
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve(t);
+      };
+      const waiter: Waiter<T> = { give: (t) => finish(t) };
+      const timer = setTimeout(() => finish(null), timeoutMs);
+      const unsubscribe = onCancel(() => finish(null));
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Wake every waiting poller with nothing (shutdown). */
+  drain(): void {
+    for (const w of this.waiters.splice(0)) w.give(null as T);
+  }
+}
+
+export class TaskQueues<T> {
+  private queues = new Map<string, TaskQueue<T>>();
+
+  get(name: string): TaskQueue<T> {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new TaskQueue<T>();
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  backlog(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.backlogSize;
+    return n;
+  }
+
+  drainAll(): void {
+    for (const q of this.queues.values()) q.drain();
+  }
+}

@@ -1,0 +1,113 @@
+import { type ServerUnaryCall, type sendUnaryData, status, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Activities } from './activities';
+import type { Engine } from './engine';
+import { RpcError } from './errors';
+import type { Executions } from './executions';
+import { getHistory } from './history';
+import { type Obj, root, WORKFLOW_SERVICE } from './proto';
+import type { Queries } from './queries';
+import type { WorkflowTasks } from './workflow-tasks';
+
+/** Long polls answer empty well before the SDK's 70 s deadline. */
+export const POLL_TIMEOUT_MS = 20_000;
+
+type OnCancel = (fn: () => void) => () => void;
+type Handler = (req: Obj, onCancel: OnCancel) => Promise<Obj> | Obj;
+
+export interface Parts {
+  engine: Engine;
+  executions: Executions;
+  wfts: WorkflowTasks;
+  activities: Activities;
+  queries: Queries;
+  log: (msg: string) => void;
+}
+
+export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation {
+  const handlers: Record<string, Handler> = {
+    GetSystemInfo: () => ({
+      serverVersion: '1.24.0-q2c-embedded',
+      capabilities: {
+        signalAndQueryHeader: true,
+        internalErrorDifferentiation: true,
+        activityFailureIncludeHeartbeat: true,
+        supportsSchedules: false,
+        encodedFailureAttributes: true,
+        buildIdBasedVersioning: false,
+        upsertMemo: true,
+        eagerWorkflowStart: false,
+        sdkMetadata: true,
+        countGroupByExecutionStatus: false,
+        nexus: false,
+      },
+    }),
+    DescribeNamespace: (req) => {
+      if (req.namespace && req.namespace !== 'default') throw new RpcError(status.NOT_FOUND, `Namespace ${req.namespace} is not found.`);
+      return {
+        namespaceInfo: {
+          name: 'default',
+          state: 'NAMESPACE_STATE_REGISTERED',
+          id: '00000000-0000-4000-8000-000000000000',
+          description: 'embedded',
+        },
+        config: { workflowExecutionRetentionTtl: { seconds: 7 * 86_400, nanos: 0 } },
+        isGlobalNamespace: false,
+      };
+    },
+    StartWorkflowExecution: (req) => p.executions.start(req),
+    SignalWorkflowExecution: (req) => p.executions.signal(req),
+    SignalWithStartWorkflowExecution: (req) => p.executions.signalWithStart(req),
+    RequestCancelWorkflowExecution: (req) => p.executions.requestCancel(req),
+    TerminateWorkflowExecution: (req) => p.executions.terminate(req),
+    DescribeWorkflowExecution: (req) => p.executions.describe(req),
+    GetWorkflowExecutionHistory: (req, onCancel) => getHistory(p.engine, req, onCancel),
+    QueryWorkflow: (req, onCancel) => p.queries.query(req, onCancel),
+    RespondQueryTaskCompleted: (req) => p.queries.respondQueryTaskCompleted(req),
+    PollWorkflowTaskQueue: (req, onCancel) => p.wfts.poll(req, onCancel, POLL_TIMEOUT_MS),
+    RespondWorkflowTaskCompleted: (req) => p.wfts.complete(req),
+    RespondWorkflowTaskFailed: (req) => p.wfts.fail(req),
+    PollActivityTaskQueue: (req, onCancel) => p.activities.poll(req, onCancel, POLL_TIMEOUT_MS),
+    RespondActivityTaskCompleted: (req) => p.activities.completed(req),
+    RespondActivityTaskCompletedById: (req) => p.activities.completed(req),
+    RespondActivityTaskFailed: (req) => p.activities.failed(req),
+    RespondActivityTaskFailedById: (req) => p.activities.failed(req),
+    RespondActivityTaskCanceled: (req) => p.activities.canceled(req),
+    RespondActivityTaskCanceledById: (req) => p.activities.canceled(req),
+    RecordActivityTaskHeartbeat: (req) => p.activities.heartbeat(req),
+    RecordActivityTaskHeartbeatById: (req) => p.activities.heartbeat(req),
+    ShutdownWorker: () => ({}),
+  };
+
+  const logged = new Set<string>();
+  const impl: UntypedServiceImplementation = {};
+  for (const method of root.lookupService(WORKFLOW_SERVICE).methodsArray) {
+    const h = handlers[method.name];
+    impl[method.name] = (call: ServerUnaryCall<Obj, Obj>, callback: sendUnaryData<Obj>) => {
+      if (!h) {
+        if (!logged.has(method.name)) {
+          logged.add(method.name);
+          p.log(`RPC ${method.name} is not implemented by the embedded server`);
+        }
+        callback({ code: status.UNIMPLEMENTED, details: `${method.name} is not implemented by the embedded Temporal server` });
+        return;
+      }
+      const onCancel: OnCancel = (fn) => {
+        call.on('cancelled', fn);
+        return () => call.off('cancelled', fn);
+      };
+      Promise.resolve()
+        .then(() => h(call.request, onCancel))
+        .then(
+          (res) => callback(null, res),
+          (err: unknown) => {
+            if (err instanceof RpcError) callback({ code: err.code, details: err.message });
+            else {
+              p.log(`RPC ${method.name} failed: ${(err as Error).stack ?? err}`);
+              callback({ code: status.INTERNAL, details: (err as Error).message });
+            }
+          },
+        );
+    };
+  }
+  return impl;
+}

@@ -1,0 +1,193 @@
+import sqlite3 from 'sqlite3';
+
+/**
+ * Durable state of the embedded server in one SQLite file (WAL): a row per workflow run with
+ * its mutable state as JSON, and the history events as encoded protobuf. Writes are grouped:
+ * every change made during one turn of the event loop is committed in one transaction, and
+ * the RPCs that made them answer only after that commit — so a SIGKILL loses nothing that
+ * was acknowledged, and a busy server pays for one fsync-free commit per batch, not per event.
+ */
+
+export interface RunRow {
+  runId: string;
+  namespace: string;
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  status: string;
+  startMs: number;
+  closeMs: number | null;
+  executionMs: number;
+  searchAttrs: string;
+  state: string;
+}
+
+export interface EventRow {
+  runId: string;
+  eventId: number;
+  data: Buffer;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY, namespace TEXT NOT NULL, workflow_id TEXT NOT NULL, workflow_type TEXT NOT NULL,
+  task_queue TEXT NOT NULL, status TEXT NOT NULL, start_ms INTEGER NOT NULL, close_ms INTEGER,
+  execution_ms INTEGER NOT NULL, search_attrs TEXT NOT NULL, state TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS runs_by_workflow ON runs (namespace, workflow_id, start_ms);
+CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, start_ms);
+CREATE TABLE IF NOT EXISTS events (run_id TEXT NOT NULL, event_id INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, event_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export class Store {
+  private pendingRuns = new Map<string, RunRow>();
+  private pendingEvents: EventRow[] = [];
+  private pendingMeta = new Map<string, string>();
+  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+
+  private constructor(private readonly db: sqlite3.Database) {}
+
+  static async open(path: string): Promise<Store> {
+    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const d = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(d)));
+    });
+    const store = new Store(db);
+    await store.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;');
+    await store.exec(SCHEMA);
+    return store;
+  }
+
+  private exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
+  }
+
+  private run(sql: string, params: unknown[]): Promise<void> {
+    return new Promise((resolve, reject) => this.db.run(sql, params, (err) => (err ? reject(err) : resolve())));
+  }
+
+  all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return new Promise((resolve, reject) => this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  }
+
+  /** Queue a run's row (the latest version wins) and its new events for the next commit. */
+  saveRun(row: RunRow, events: EventRow[]): void {
+    this.pendingRuns.set(row.runId, row);
+    for (const e of events) this.pendingEvents.push(e);
+    this.schedule();
+  }
+
+  saveMeta(key: string, value: string): void {
+    this.pendingMeta.set(key, value);
+    this.schedule();
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  committed(): Promise<void> {
+    if (
+      !this.scheduled &&
+      !this.flushing &&
+      this.pendingRuns.size === 0 &&
+      this.pendingEvents.length === 0 &&
+      this.pendingMeta.size === 0
+    ) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) {
+      await this.flushing.catch(() => undefined);
+    }
+    this.scheduled = false;
+    const runs = [...this.pendingRuns.values()];
+    const events = this.pendingEvents;
+    const meta = [...this.pendingMeta.entries()];
+    const waiters = this.waiters;
+    this.pendingRuns = new Map();
+    this.pendingEvents = [];
+    this.pendingMeta = new Map();
+    this.waiters = [];
+    if (runs.length === 0 && events.length === 0 && meta.length === 0) {
+      for (const w of waiters) w.resolve();
+      return;
+    }
+    this.flushing = this.write(runs, events, meta);
+    try {
+      await this.flushing;
+      for (const w of waiters) w.resolve();
+    } catch (e) {
+      for (const w of waiters) w.reject(e as Error);
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  private async write(runs: RunRow[], events: EventRow[], meta: [string, string][]): Promise<void> {
+    await this.exec('BEGIN');
+    try {
+      for (const r of runs) {
+        await this.run(
+          `INSERT INTO runs (run_id, namespace, workflow_id, workflow_type, task_queue, status, start_ms, close_ms, execution_ms, search_attrs, state)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?)
+           ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, close_ms = excluded.close_ms,
+             search_attrs = excluded.search_attrs, state = excluded.state, task_queue = excluded.task_queue`,
+          [
+            r.runId,
+            r.namespace,
+            r.workflowId,
+            r.workflowType,
+            r.taskQueue,
+            r.status,
+            r.startMs,
+            r.closeMs,
+            r.executionMs,
+            r.searchAttrs,
+            r.state,
+          ],
+        );
+      }
+      for (const e of events)
+        await this.run('INSERT OR REPLACE INTO events (run_id, event_id, data) VALUES (?,?,?)', [e.runId, e.eventId, e.data]);
+      for (const [k, v] of meta) await this.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)', [k, v]);
+      await this.exec('COMMIT');
+    } catch (e) {
+      await this.exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  loadRuns(where: string, params: unknown[] = []): Promise<RunRow[]> {
+    return this.all<RunRow>(
+      `SELECT run_id AS runId, namespace, workflow_id AS workflowId, workflow_type AS workflowType, task_queue AS taskQueue, status,
+              start_ms AS startMs, close_ms AS closeMs, execution_ms AS executionMs, search_attrs AS searchAttrs, state
+       FROM runs WHERE ${where}`,
+      params,
+    );
+  }
+
+  loadEvents(runId: string): Promise<EventRow[]> {
+    return this.all<EventRow>('SELECT run_id AS runId, event_id AS eventId, data FROM events WHERE run_id = ? ORDER BY event_id', [runId]);
+  }
+
+  async meta(key: string): Promise<string | undefined> {
+    const rows = await this.all<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]);
+    return rows[0]?.value;
+  }
+
+  async close(): Promise<void> {
+    await this.committed();
+    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+  }
+}
