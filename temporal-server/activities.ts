@@ -119,16 +119,21 @@ export class Activities {
   private finish(run: Run, act: ActivityState, eventType: string, attrs: Obj): void {
     act.state = 'done';
     this.engine.busy.delete(`a:${run.runId}:${act.scheduledEventId}`);
-    if (eventType !== 'ACTIVITY_TASK_TIMED_OUT' || act.startedMs > 0) {
-      this.engine.deliver(run, 'ACTIVITY_TASK_STARTED', {
-        scheduledEventId: act.scheduledEventId,
-        identity: act.startedIdentity,
-        requestId: `${run.runId}-${act.scheduledEventId}-${act.attempt}`,
-        attempt: act.attempt,
-        lastFailure: act.lastFailure,
-      });
+    const events: [string, Obj][] = [];
+    if (act.startedMs > 0) {
+      events.push([
+        'ACTIVITY_TASK_STARTED',
+        {
+          scheduledEventId: act.scheduledEventId,
+          identity: act.startedIdentity,
+          requestId: `${run.runId}-${act.scheduledEventId}-${act.attempt}`,
+          attempt: act.attempt,
+          lastFailure: act.lastFailure,
+        },
+      ]);
     }
-    this.engine.deliver(run, eventType, { ...attrs, scheduledEventId: act.scheduledEventId, startedEventId: act.startedMs > 0 ? -1 : 0 });
+    events.push([eventType, { ...attrs, scheduledEventId: act.scheduledEventId, startedEventId: act.startedMs > 0 ? -1 : 0 }]);
+    this.engine.deliverAll(run, events);
   }
 
   private failOrRetry(run: Run, act: ActivityState, failure: Obj | null, identity: string, isTimeout: boolean, timeoutFailure?: Obj): void {

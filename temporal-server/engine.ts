@@ -203,13 +203,18 @@ export class Engine {
    * buffered while a task is in flight, otherwise written at once; either way a task follows.
    */
   deliver(run: Run, eventType: string, attrs: Obj): void {
+    this.deliverAll(run, [[eventType, attrs]]);
+  }
+
+  /** Several events that belong together (an activity's Started and its outcome), then one task. */
+  deliverAll(run: Run, events: [string, Obj][]): void {
     if (!isOpen(run)) return;
     if (run.wft && run.wft.startedEventId > 0) {
-      run.buffered.push({ eventType, attrKey: attrKeyOf(`EVENT_TYPE_${eventType}`), attrs });
+      for (const [eventType, attrs] of events) run.buffered.push({ eventType, attrKey: attrKeyOf(`EVENT_TYPE_${eventType}`), attrs });
       this.markDirty(run);
       return;
     }
-    this.append(run, eventType, attrs);
+    for (const [eventType, attrs] of events) this.append(run, eventType, attrs);
     this.scheduleWft(run);
   }
 

@@ -42,7 +42,7 @@ export class Executions {
     const existingId = this.engine.current.get(this.engine.key(req.namespace || 'default', req.workflowId));
     const existing = existingId ? await this.engine.getRun(existingId) : undefined;
     if (existing && isOpen(existing)) {
-      await this.signal({ ...req, workflowExecution: { workflowId: req.workflowId, runId: existing.runId } });
+      await this.signal({ ...req, input: req.signalInput, workflowExecution: { workflowId: req.workflowId, runId: existing.runId } });
       return { runId: existing.runId, started: false };
     }
     const spec = specFromStartRequest(req);

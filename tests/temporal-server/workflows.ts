@@ -3,6 +3,7 @@
  * imports only @temporalio/workflow (this file is bundled for the worker).
  */
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -119,9 +120,15 @@ export async function counter(n: number, upTo: number): Promise<number> {
   return n;
 }
 
+const waitingCancel = proxyActivities<TestActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '1s',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+
 export async function cancellable(): Promise<string> {
   try {
-    await acts.heartbeating(60_000);
+    await waitingCancel.heartbeating(60_000);
     return 'finished';
   } catch (e) {
     if (isCancellation(e)) {
@@ -143,7 +150,40 @@ export async function manyTimers(): Promise<number> {
   await Promise.all([sleep(30), sleep(10), sleep(20)]);
   const scope = new CancellationScope();
   const p = scope.run(() => sleep(100_000));
+  await sleep(5); // the long timer's StartTimer goes out first, so the cancel is a CancelTimer
   scope.cancel();
   await p.catch(() => undefined);
   return 3;
+}
+
+export async function throwsInWorkflowCode(): Promise<void> {
+  // A plain Error (not an ApplicationFailure) fails the workflow task, not the workflow.
+  throw new TypeError('a bug in workflow code');
+}
+
+const quick = proxyActivities<TestActivities>({ startToCloseTimeout: '300ms', retry: { initialInterval: '10ms', maximumAttempts: 2 } });
+const unpolled = proxyActivities<TestActivities>({
+  taskQueue: 'nobody-polls-this',
+  scheduleToStartTimeout: '300ms',
+  startToCloseTimeout: '1s',
+});
+
+export async function activityTimeouts(): Promise<string[]> {
+  const out: string[] = [];
+  for (const call of [() => quick.slow(5_000), () => unpolled.echo('never')]) {
+    try {
+      await call();
+      out.push('completed');
+    } catch (e) {
+      const cause = (e as Error & { cause?: Error & { timeoutType?: number } }).cause;
+      out.push(`${cause?.name}:${cause?.timeoutType}`);
+    }
+  }
+  return out;
+}
+
+const slowOnce = proxyActivities<TestActivities>({ startToCloseTimeout: '4s', retry: { initialInterval: '100ms', maximumAttempts: 5 } });
+
+export async function slowActivity(ms: number): Promise<string> {
+  return slowOnce.slow(ms);
 }
