@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // kill -USR2 <pid>: one line of JSON with what the server holds and how its RPCs fare
+  process.on('SIGUSR2', () => process.stdout.write(`stats ${JSON.stringify(server.stats())}\n`));
 }
 
 main().catch((e) => {

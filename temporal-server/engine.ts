@@ -13,6 +13,9 @@ import type { Store } from './store';
  * commands.ts, activities.ts, …) and calls into these primitives.
  */
 
+/** How many closed runs to keep in memory (Map order = insertion order ≈ oldest first). */
+const KEEP_CLOSED = 500;
+
 export type DueItem =
   | { kind: 'timer'; runId: string; timerId: string; startedEventId: number }
   | { kind: 'wft-timeout'; runId: string; scheduledEventId: number; type: 'START_TO_CLOSE' | 'SCHEDULE_TO_START' }
@@ -20,7 +23,8 @@ export type DueItem =
   | { kind: 'start-delay'; runId: string }
   | { kind: 'activity-retry'; runId: string; scheduledEventId: number; attempt: number }
   | { kind: 'activity-timeout'; runId: string; scheduledEventId: number; attempt: number; type: string; heartbeatAt?: number }
-  | { kind: 'run-timeout'; runId: string; deadline: number };
+  | { kind: 'run-timeout'; runId: string; deadline: number }
+  | { kind: 'sticky-timeout'; runId: string; scheduledEventId: number };
 
 export interface WftTask {
   runId: string;
@@ -50,6 +54,10 @@ export class Engine {
   private timer: NodeJS.Timeout | null = null;
   private idleCheck = false;
   private dirty = new Set<Run>();
+  /** sticky queue → the runs whose tasks go there */
+  private stickyRuns = new Map<string, Set<string>>();
+  /** closed runs still in memory, oldest first */
+  private closedOrder: string[] = [];
   private stopped = false;
   dueHandler: DueHandler = () => {};
   /** told when a run closes: parents hear of their children, children of their parent's policy */
@@ -149,9 +157,24 @@ export class Engine {
       );
     }
     this.dirty.clear();
+    this.evictClosed();
     if (this.clock.virtual) this.store.saveMeta('clockOffset', String(this.clock.offset));
     this.armTimer();
     return this.store.committed();
+  }
+
+  /** Closed runs stay in memory a while (results, queries), then live only in the store. */
+  private evictClosed(): void {
+    while (this.closedOrder.length > KEEP_CLOSED) {
+      const runId = this.closedOrder.shift() as string;
+      const run = this.runs.get(runId);
+      if (!run || isOpen(run)) continue;
+      if (run.persistedEvents !== run.history.length || this.historyWaiters.has(runId)) {
+        this.closedOrder.push(runId);
+        break;
+      }
+      this.runs.delete(runId);
+    }
   }
 
   // ── history ────────────────────────────────────────────────────────
@@ -239,10 +262,53 @@ export class Engine {
     else this.dispatchWft(run);
   }
 
+  /**
+   * Hands a scheduled workflow task to the worker that has the run cached (its sticky queue,
+   * with a partial history) or, without stickiness, to the normal queue. A sticky task not
+   * picked up within the worker's schedule-to-start timeout moves to the normal queue.
+   */
   dispatchWft(run: Run): void {
     if (!run.wft) return;
     this.busy.add(`w:${run.runId}`);
-    this.wftQueues.get(run.taskQueue).offer({ runId: run.runId, scheduledEventId: run.wft.scheduledEventId });
+    const task = { runId: run.runId, scheduledEventId: run.wft.scheduledEventId };
+    if (run.stickyQueue) {
+      this.wftQueues.get(run.stickyQueue).offer(task);
+      this.schedule(this.now() + (run.stickyTimeoutMs || 10_000), { kind: 'sticky-timeout', ...task });
+    } else this.wftQueues.get(run.taskQueue).offer(task);
+  }
+
+  setSticky(run: Run, queue: string, timeoutMs: number): void {
+    if (run.stickyQueue === queue) return;
+    this.clearSticky(run);
+    run.stickyQueue = queue;
+    run.stickyTimeoutMs = timeoutMs;
+    let set = this.stickyRuns.get(queue);
+    if (!set) {
+      set = new Set();
+      this.stickyRuns.set(queue, set);
+    }
+    set.add(run.runId);
+  }
+
+  clearSticky(run: Run): void {
+    if (!run.stickyQueue) return;
+    this.stickyRuns.get(run.stickyQueue)?.delete(run.runId);
+    run.stickyQueue = '';
+    this.markDirty(run);
+  }
+
+  /** A worker went away (ShutdownWorker): its runs go back to the normal queue. */
+  dropStickyQueue(queue: string): void {
+    const runIds = this.stickyRuns.get(queue);
+    this.stickyRuns.delete(queue);
+    for (const runId of runIds ?? []) {
+      const run = this.runs.get(runId);
+      if (!run) continue;
+      run.stickyQueue = '';
+      this.markDirty(run);
+      if (isOpen(run) && run.wft && run.wft.startedEventId === 0 && !run.wft.notBeforeMs)
+        this.wftQueues.get(run.taskQueue).offer({ runId, scheduledEventId: run.wft.scheduledEventId });
+    }
   }
 
   /** Puts an activity attempt on its task queue, with its schedule-to-start and -to-close clocks. */
@@ -267,6 +333,8 @@ export class Engine {
   }
 
   closeRun(run: Run, status: RunStatus): void {
+    this.closedOrder.push(run.runId);
+    this.clearSticky(run);
     run.status = status;
     run.closeMs = this.now();
     run.wft = null;

@@ -153,6 +153,12 @@ export class Executions {
           this.engine.dispatchWft(run);
         }
         return;
+      case 'sticky-timeout':
+        if (run.wft && run.wft.scheduledEventId === item.scheduledEventId && run.wft.startedEventId === 0) {
+          this.engine.clearSticky(run);
+          this.engine.dispatchWft(run);
+        }
+        return;
       case 'start-delay':
         this.engine.scheduleWft(run);
         return;

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { Activities } from './activities';
 import { Relations } from './children';
@@ -33,7 +34,22 @@ export interface TemporalServer {
   now(): number;
   /** moves virtual time forward and fires what became due */
   advanceTime(ms: number): Promise<void>;
+  /** what the server holds right now: for health checks and benchmarks */
+  stats(): ServerStats;
   stop(): Promise<void>;
+}
+
+export interface ServerStats {
+  runsInMemory: number;
+  workflowTaskBacklog: number;
+  activityTaskBacklog: number;
+  workflowPollersWaiting: number;
+  activityPollersWaiting: number;
+  eventLoopDelayMs: { p50: number; p99: number };
+  /** group commits to SQLite: how many, how long on average, how many rows each */
+  commits: { batches: number; avgMs: number; avgRuns: number; avgEvents: number };
+  /** per method: calls so far and average handling time (long polls include their wait) */
+  rpcCalls: Record<string, { calls: number; avgMs: number }>;
 }
 
 /** Starts the embedded Temporal-protocol server on 127.0.0.1; every open workflow continues. */
@@ -63,8 +79,14 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   await engine.commit();
   if (open.length) log(`resumed ${open.length} open workflow run(s) from ${opts.dbPath}`);
 
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const rpcCounts = new Map<string, { calls: number; totalMs: number }>();
   const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
-  server.addService(serviceDefinition(WORKFLOW_SERVICE), workflowServiceHandlers({ engine, executions, wfts, activities, queries, log }));
+  server.addService(
+    serviceDefinition(WORKFLOW_SERVICE),
+    workflowServiceHandlers({ engine, executions, wfts, activities, queries, log, rpcCounts }),
+  );
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${opts.port ?? 0}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
@@ -79,7 +101,25 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
       engine.tick();
       await engine.commit();
     },
+    stats: () => ({
+      runsInMemory: engine.runs.size,
+      workflowTaskBacklog: engine.wftQueues.backlog(),
+      activityTaskBacklog: engine.activityQueues.backlog(),
+      workflowPollersWaiting: engine.wftQueues.pollers(),
+      activityPollersWaiting: engine.activityQueues.pollers(),
+      eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e4) / 100, p99: Math.round(loopDelay.percentile(99) / 1e4) / 100 },
+      commits: {
+        batches: store.flushStats.batches,
+        avgMs: Math.round((store.flushStats.totalMs / Math.max(1, store.flushStats.batches)) * 100) / 100,
+        avgRuns: Math.round((store.flushStats.runs / Math.max(1, store.flushStats.batches)) * 10) / 10,
+        avgEvents: Math.round((store.flushStats.events / Math.max(1, store.flushStats.batches)) * 10) / 10,
+      },
+      rpcCalls: Object.fromEntries(
+        [...rpcCounts].map(([k, v]) => [k, { calls: v.calls, avgMs: Math.round((v.totalMs / v.calls) * 100) / 100 }]),
+      ),
+    }),
     stop: async () => {
+      loopDelay.disable();
       engine.stop();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();

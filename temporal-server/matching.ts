@@ -16,6 +16,10 @@ export class TaskQueue<T> {
     return this.backlog.length - this.head;
   }
 
+  get pollersWaiting(): number {
+    return this.waiters.length;
+  }
+
   offer(task: T): void {
     const w = this.waiters.shift();
     if (w) w.give(task);
@@ -71,6 +75,12 @@ export class TaskQueues<T> {
   backlog(): number {
     let n = 0;
     for (const q of this.queues.values()) n += q.backlogSize;
+    return n;
+  }
+
+  pollers(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.pollersWaiting;
     return n;
   }
 

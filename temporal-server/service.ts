@@ -21,6 +21,8 @@ export interface Parts {
   activities: Activities;
   queries: Queries;
   log: (msg: string) => void;
+  /** calls and total handling time per RPC method, for stats() */
+  rpcCounts: Map<string, { calls: number; totalMs: number }>;
 }
 
 export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation {
@@ -75,7 +77,10 @@ export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation 
     RespondActivityTaskCanceledById: (req) => p.activities.canceled(req),
     RecordActivityTaskHeartbeat: (req) => p.activities.heartbeat(req),
     RecordActivityTaskHeartbeatById: (req) => p.activities.heartbeat(req),
-    ShutdownWorker: () => ({}),
+    ShutdownWorker: (req) => {
+      if (req.stickyTaskQueue) p.engine.dropStickyQueue(req.stickyTaskQueue);
+      return {};
+    },
   };
 
   const logged = new Set<string>();
@@ -83,6 +88,16 @@ export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation 
   for (const method of root.lookupService(WORKFLOW_SERVICE).methodsArray) {
     const h = handlers[method.name];
     impl[method.name] = (call: ServerUnaryCall<Obj, Obj>, callback: sendUnaryData<Obj>) => {
+      let counter = p.rpcCounts.get(method.name);
+      if (!counter) {
+        counter = { calls: 0, totalMs: 0 };
+        p.rpcCounts.set(method.name, counter);
+      }
+      counter.calls++;
+      const t0 = performance.now();
+      const tally = () => {
+        counter.totalMs += performance.now() - t0;
+      };
       if (!h) {
         if (!logged.has(method.name)) {
           logged.add(method.name);
@@ -98,8 +113,12 @@ export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation 
       Promise.resolve()
         .then(() => h(call.request, onCancel))
         .then(
-          (res) => callback(null, res),
+          (res) => {
+            tally();
+            callback(null, res);
+          },
           (err: unknown) => {
+            tally();
             if (err instanceof RpcError) callback({ code: err.code, details: err.message });
             else {
               p.log(`RPC ${method.name} failed: ${(err as Error).stack ?? err}`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { applyCommands, type PostAction } from './commands';
 import type { Engine, WftTask } from './engine';
 import { invalid, notFound, RpcError } from './errors';
-import { type Obj, tsFromMs } from './proto';
+import { msFromDuration, type Obj, tsFromMs } from './proto';
 import type { Queries } from './queries';
 import { CLOSED_BY_COMMAND, isOpen, type Run } from './run';
 import { decodeToken, encodeToken } from './tokens';
@@ -27,15 +27,19 @@ export class WorkflowTasks {
       if (remaining <= 0) return {};
       const task = await this.engine.wftQueues.get(queueName).take(remaining, onCancel);
       if (!task) return {};
-      const response = task.queryId ? await this.queries.startQueryTask(task) : await this.start(task, req.identity ?? '');
+      const response = task.queryId ? await this.queries.startQueryTask(task) : await this.start(task, req.identity ?? '', queueName);
       if (response) return response;
     }
   }
 
   /** Records the start of a scheduled task and builds the poll response; null when stale. */
-  private async start(task: WftTask, identity: string): Promise<Obj | null> {
+  private async start(task: WftTask, identity: string, polledQueue: string): Promise<Obj | null> {
     const run = await this.engine.getRun(task.runId);
     if (!run || !isOpen(run) || !run.wft || run.wft.scheduledEventId !== task.scheduledEventId || run.wft.startedEventId > 0) return null;
+    // Polled from a sticky queue no longer this run's (stickiness dropped meanwhile): the task
+    // was re-queued on the normal queue, where it will be picked up with the full history.
+    const sticky = polledQueue !== run.taskQueue;
+    if (sticky && polledQueue !== run.stickyQueue) return null;
     const wft = run.wft;
     const started = this.engine.append(run, 'WORKFLOW_TASK_STARTED', {
       scheduledEventId: wft.scheduledEventId,
@@ -60,7 +64,8 @@ export class WorkflowTasks {
       startedEventId: wft.startedEventId,
       attempt: wft.attempt,
       backlogCountHint: this.engine.wftQueues.get(run.taskQueue).backlogSize,
-      history: { events: run.history },
+      // The worker that set stickiness has the run cached up to the last task it completed.
+      history: { events: sticky ? run.history.slice(run.previousStartedEventId) : run.history },
       workflowExecutionTaskQueue: { name: run.taskQueue, kind: 'TASK_QUEUE_KIND_NORMAL' },
       scheduledTime: tsFromMs(wft.scheduledMs),
       startedTime: tsFromMs(wft.startedMs),
@@ -83,9 +88,9 @@ export class WorkflowTasks {
     const wft = run.wft!;
     const commands: Obj[] = req.commands ?? [];
     this.queries.answerAttached(run, req.queryResults ?? {});
-    if (req.stickyAttributes?.workerTaskQueue?.name) {
-      run.stickyQueue = req.stickyAttributes.workerTaskQueue.name;
-    }
+    const sticky = req.stickyAttributes?.workerTaskQueue?.name;
+    if (sticky) this.engine.setSticky(run, sticky, msFromDuration(req.stickyAttributes.scheduleToStartTimeout));
+    else this.engine.clearSticky(run);
     const closing = commands.some((c) => CLOSED_BY_COMMAND[c.commandType]);
     if (closing && run.buffered.length > 0) {
       // New events arrived while the worker decided to close: it must see them first. The
@@ -132,6 +137,8 @@ export class WorkflowTasks {
   /** WorkflowTaskFailed, flush, and a retry — held back exponentially after the second failure. */
   failTask(run: Run, cause: string, failure: Obj | null, identity: string): void {
     const wft = run.wft!;
+    // The worker dropped (or must drop) its cached run: the retry goes out with full history.
+    this.engine.clearSticky(run);
     this.engine.append(run, 'WORKFLOW_TASK_FAILED', {
       scheduledEventId: wft.scheduledEventId,
       startedEventId: wft.startedEventId,
@@ -163,12 +170,15 @@ export class WorkflowTasks {
       startedEventId: run.wft.startedEventId,
       timeoutType: 'TIMEOUT_TYPE_START_TO_CLOSE',
     });
+    this.engine.clearSticky(run);
     this.retryAfterProblem(run, 'TIMED_OUT');
     this.queries.dispatchWaiting(run);
   }
 
   /** After a restart a task that was in flight is gone with its worker: time it out now. */
   recover(run: Run): void {
+    // The worker that had it cached may be gone with the old process: start from full history.
+    run.stickyQueue = '';
     if (!run.wft) return;
     if (run.wft.startedEventId > 0) this.onTimeout(run, run.wft.scheduledEventId);
     else if (run.wft.notBeforeMs > this.engine.now()) {

@@ -52,7 +52,7 @@ export async function nonRetryable(): Promise<string> {
     await acts.failNonRetryable('boom');
     return 'not reached';
   } catch (e) {
-    return `caught: ${(e as Error).cause?.message ?? (e as Error).message}`;
+    return `caught: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`;
   }
 }
 
@@ -98,7 +98,7 @@ export async function failingChildParent(): Promise<string> {
     await executeChild(failing, { workflowId: `${workflowInfo().workflowId}-failing-child` });
     return 'not reached';
   } catch (e) {
-    return `child failed: ${(e as Error).cause?.message}`;
+    return `child failed: ${((e as Error).cause as Error | undefined)?.message}`;
   }
 }
 
