@@ -72,7 +72,7 @@ export function atp(opts: {
       covered += i.qty;
       return covered >= shortfallNow;
     });
-    if (arriving) earliestShipDate = arriving.eta < opts.today ? opts.today : arriving.eta;
+    if (arriving) earliestShipDate = Math.max(arriving.eta, opts.today);
     else {
       needsReplenishment = true;
       earliestShipDate = dayjs(opts.today).add(opts.leadTimeDays, 'day').format('YYYY-MM-DD');

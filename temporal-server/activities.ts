@@ -68,7 +68,7 @@ export class Activities {
     let act: ActivityState | undefined;
     if (req.taskToken && req.taskToken.length > 0) {
       const t = decodeToken(req.taskToken);
-      if (!t || t.k !== 'a') throw invalid('invalid task token');
+      if (t?.k !== 'a') throw invalid('invalid task token');
       run = await this.engine.getRun(t.r);
       act = run?.activities[t.s];
       if (act && act.attempt !== t.a) act = undefined;

@@ -115,7 +115,7 @@ export class Queries {
 
   respondQueryTaskCompleted(req: Obj): Obj {
     const t = decodeToken(req.taskToken);
-    if (!t || t.k !== 'q') throw invalid('invalid query task token');
+    if (t?.k !== 'q') throw invalid('invalid query task token');
     const q = this.pending.get(t.q);
     if (!q) throw notFound('query not found (it may have timed out)');
     this.settle(q, req.completedType === 'QUERY_RESULT_TYPE_ANSWERED', req.queryResult, req.errorMessage);

@@ -75,7 +75,7 @@ export class WorkflowTasks {
 
   private async runOfToken(tokenBytes: Uint8Array): Promise<Run> {
     const token = decodeToken(tokenBytes);
-    if (!token || token.k !== 'w') throw invalid('invalid task token');
+    if (token?.k !== 'w') throw invalid('invalid task token');
     const run = await this.engine.getRun(token.r);
     if (!run || !isOpen(run) || !run.wft || run.wft.scheduledEventId !== token.s || run.wft.startedEventId === 0) {
       throw notFound('Workflow task not found.');

@@ -53,7 +53,14 @@ export async function freshDb(kind: DbKind): Promise<TestDb> {
     const dir = mkdtempSync(join(tmpdir(), 'q2c-test-'));
     const db = await openDb({ url: `sqlite:${join(dir, 'test.sqlite')}` });
     await migrate(db);
-    return { db, kind, drop: async () => (await db.close(), rmSync(dir, { recursive: true, force: true })) };
+    return {
+      db,
+      kind,
+      drop: async () => {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const name = `q2c_t_${process.pid}_${Date.now()}_${counter++}`;
   const admin = new Sequelize(PG_ADMIN_URL, { dialect: 'postgres', logging: false, pool: { max: 1 } });
