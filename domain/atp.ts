@@ -72,7 +72,8 @@ export function atp(opts: {
       covered += i.qty;
       return covered >= shortfallNow;
     });
-    if (arriving) earliestShipDate = Math.max(arriving.eta, opts.today);
+    // ISO dates compare as text; a late receipt is still expected, so it counts as today
+    if (arriving) earliestShipDate = arriving.eta < opts.today ? opts.today : arriving.eta;
     else {
       needsReplenishment = true;
       earliestShipDate = dayjs(opts.today).add(opts.leadTimeDays, 'day').format('YYYY-MM-DD');
