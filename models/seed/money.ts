@@ -1,31 +1,14 @@
+import { mulDivHalfUp, mulQty } from '../../domain/money';
+import { lineTax } from '../../domain/vat';
+
 /**
- * Integer money for the seed: fen and basis points only, rounding half up, never a float
- * product. (When domain/ grows shared money/VAT functions, the seed should call those.)
+ * The seed's money helpers, in the shapes its generators use, on top of the one set of
+ * money and VAT rules in domain/ (so demo data is rounded exactly as the product rounds).
  */
+export { mulDivHalfUp };
 
-/** roundHalfUp(a × b / d) for non-negative integers, exact. */
-export function mulDivHalfUp(a: number, b: number, d: number): number {
-  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(d) || a < 0 || b < 0 || d <= 0) {
-    throw new Error(`mulDivHalfUp needs non-negative safe integers: ${a} × ${b} / ${d}`);
-  }
-  const twice = 2 * a * b + d;
-  // Below 2^53 plain integer arithmetic is exact and much faster than BigInt (the scale seed
-  // does this millions of times); above it, BigInt.
-  if (Number.isSafeInteger(twice)) {
-    const den = 2 * d;
-    let q = Math.floor(twice / den);
-    // the float quotient can round across an integer; settle it with exact products
-    if (q * den > twice) q -= 1;
-    else if ((q + 1) * den <= twice) q += 1;
-    return q;
-  }
-  return Number((2n * BigInt(a) * BigInt(b) + BigInt(d)) / (2n * BigInt(d)));
-}
-
-/** VAT on a net amount: roundHalfUp(net × rate / 10000). */
-export function vatFen(netFen: number, rateBp: number): number {
-  return mulDivHalfUp(netFen, rateBp, 10_000);
-}
+/** VAT on a net amount: the per-line rule of domain/vat. */
+export const vatFen = lineTax;
 
 /** A price after a discount in basis points, to the fen. */
 export function discountedFen(priceFen: number, discountBp: number): number {
@@ -34,8 +17,7 @@ export function discountedFen(priceFen: number, discountBp: number): number {
 
 /** A line's net, tax and total: net = qty × unit price, VAT per line. */
 export function lineAmounts(qty: number, unitPriceFen: number, rateBp: number): { netFen: number; taxFen: number; totalFen: number } {
-  const netFen = qty * unitPriceFen;
-  if (!Number.isSafeInteger(netFen)) throw new Error(`line amount out of range: ${qty} × ${unitPriceFen}`);
-  const taxFen = vatFen(netFen, rateBp);
+  const netFen = mulQty(unitPriceFen, qty);
+  const taxFen = lineTax(netFen, rateBp);
   return { netFen, taxFen, totalFen: netFen + taxFen };
 }
