@@ -73,6 +73,7 @@ export function atp(opts: {
       return covered >= shortfallNow;
     });
     // ISO dates compare as text; a late receipt is still expected, so it counts as today
+    // biome-ignore lint/complexity/useMathMinMax: these are date strings, not numbers
     if (arriving) earliestShipDate = arriving.eta < opts.today ? opts.today : arriving.eta;
     else {
       needsReplenishment = true;

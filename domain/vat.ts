@@ -41,7 +41,8 @@ export interface DocumentTotals {
 export function documentTotals(lines: readonly { netFen: Fen; taxFen: Fen; rateBp: number }[]): DocumentTotals {
   const byRate: DocumentTotals['byRate'] = {};
   for (const l of lines) {
-    const r = (byRate[l.rateBp] ??= { netFen: 0, taxFen: 0 });
+    const r = byRate[l.rateBp] ?? { netFen: 0, taxFen: 0 };
+    byRate[l.rateBp] = r;
     r.netFen += l.netFen;
     r.taxFen += l.taxFen;
   }
