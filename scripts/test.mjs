@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 
-const PG_URL = process.env.Q2C_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = process.env.TESTS_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function pgReachable() {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
@@ -37,4 +37,4 @@ if (pgState === true) {
 const bin = (name) => `node_modules/.bin/${name}`;
 step('lint + format', bin('biome'), ['ci', '--reporter=summary', '.']);
 step('types', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
-step('tests', bin('vitest'), ['run', ...process.argv.slice(2)], { ...process.env, Q2C_TEST_PG: pgState === true ? '1' : '0', TZ: 'UTC' });
+step('tests', bin('vitest'), ['run', ...process.argv.slice(2)], { ...process.env, TESTS_PG: pgState === true ? '1' : '0', TZ: 'UTC' });

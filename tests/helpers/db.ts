@@ -8,16 +8,16 @@ import { migrate } from '../../models/migrations';
 /**
  * Test databases: a fresh SQLite file, and a fresh PostgreSQL database on 127.0.0.1:5432 when
  * one is reachable (the development and CI machines have one). scripts/test.mjs probes once and
- * passes the verdict in Q2C_TEST_PG; run alone, vitest probes here.
+ * passes the verdict in TESTS_PG; run alone, vitest probes here.
  */
-export const PG_ADMIN_URL = process.env.Q2C_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_ADMIN_URL = process.env.TESTS_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export type DbKind = 'sqlite' | 'postgres';
 
 let pgProbe: Promise<boolean> | undefined;
 export function pgReachable(): Promise<boolean> {
-  if (process.env.Q2C_TEST_PG === '0') return Promise.resolve(false);
-  if (process.env.Q2C_TEST_PG === '1') return Promise.resolve(true);
+  if (process.env.TESTS_PG === '0') return Promise.resolve(false);
+  if (process.env.TESTS_PG === '1') return Promise.resolve(true);
   pgProbe ??= (async () => {
     const s = new Sequelize(PG_ADMIN_URL, { dialect: 'postgres', logging: false, pool: { max: 1 } });
     try {
