@@ -1,6 +1,8 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp, listen } from './app/http';
 import { createLogger } from './app/logger';
+import { startTemporal } from './app/temporal';
 import { loadConfigOrExit } from './config';
 import { openDb } from './models/db';
 import { migrate } from './models/migrations';
@@ -8,13 +10,31 @@ import { isEmpty, seedDemoCompany } from './models/seed/demo-company';
 
 /**
  * The composition root of `npm start`: config → database (migrated, demo company on first
- * start) → HTTP. The embedded Temporal server, worker, bot and console join here as their
- * issues land.
+ * start) → Temporal (embedded unless TEMPORAL_ADDRESS) → HTTP. The worker, bot and console
+ * join here as their issues land.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config.app.logLevel);
+  // What has started, stopped in reverse order. The signal handlers go in first, so Ctrl-C
+  // during start-up also stops cleanly instead of killing a half-open database.
+  const running: { name: string; stop: () => Promise<void> }[] = [];
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: 正在停止 stopping…`);
+    for (const part of running.reverse()) {
+      await part.stop().catch((e) => log.error(`stopping ${part.name}: ${(e as Error).message}`));
+    }
+    log.info('已停止 stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
   const db = await openDb({ url: config.database.url, dataDir: config.app.dataDir, logSql: config.database.logSql });
+  running.push({ name: 'database', stop: () => db.close() });
   log.info(`数据库 database: ${db.dialect} ${db.location}`);
   const ran = await migrate(db);
   if (ran.length) log.info(`迁移 migrations applied: ${ran.join(', ')}`);
@@ -23,22 +43,12 @@ async function main(): Promise<void> {
     await seedDemoCompany(db);
     log.info('演示公司已创建 demo company created');
   }
-  const server = await listen(createHttpApp({ db }), config.app.port);
+  const temporal = await startTemporal(config, log);
+  running.push({ name: 'temporal', stop: () => temporal.stop() });
+  const server: Server = await listen(createHttpApp({ db, temporal }), config.app.port);
+  running.push({ name: 'http', stop: () => new Promise<void>((r) => server.close(() => r())) });
   const { port } = server.address() as AddressInfo;
-  log.info(`已启动 ready: http://localhost:${port}/healthz`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: 正在停止 stopping…`);
-    await new Promise<void>((r) => server.close(() => r()));
-    await db.close();
-    log.info('已停止 stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (!stopping) log.info(`已启动 ready: http://localhost:${port}/healthz`);
 }
 
 main().catch((e) => {

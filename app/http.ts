@@ -4,17 +4,21 @@ import type { Db } from '../models/db';
 
 export interface HealthSource {
   db: Db;
+  temporal?: { health(): Promise<{ ok: boolean; mode: string; address: string; error?: string }> };
 }
 
 /** GET /healthz: 200 when the database answers, 503 with the reason when it does not. */
-export async function health({ db }: HealthSource) {
+export async function health({ db, temporal }: HealthSource) {
   const started = Date.now();
+  let database: Record<string, unknown>;
   try {
     await db.sequelize.query('SELECT 1');
-    return { ok: true, database: { ok: true, dialect: db.dialect, latencyMs: Date.now() - started } };
+    database = { ok: true, dialect: db.dialect, latencyMs: Date.now() - started };
   } catch (e) {
-    return { ok: false, database: { ok: false, dialect: db.dialect, error: (e as Error).message } };
+    database = { ok: false, dialect: db.dialect, error: (e as Error).message };
   }
+  const temporalState = temporal ? await temporal.health() : undefined;
+  return { ok: database.ok === true && (temporalState?.ok ?? true), database, ...(temporalState ? { temporal: temporalState } : {}) };
 }
 
 export function createHttpApp(src: HealthSource): Koa {

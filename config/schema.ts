@@ -60,7 +60,8 @@ export const configSchema = z
   .object({
     app: z
       .object({
-        port: z.number().int().min(1).max(65_535),
+        // 0 = any free port (tests)
+        port: z.number().int().min(0).max(65_535),
         timezone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' }),
         logLevel: z.enum(['debug', 'info', 'warn', 'error']),
         dataDir: z.string().min(1),

@@ -19,17 +19,19 @@ async function main(): Promise<void> {
   const { mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');
   mkdirSync(dirname(dbPath), { recursive: true });
-  const server = await startTemporalServer({ port, dbPath, virtualClock: (clock as 'auto' | 'manual' | undefined) ?? false });
-  process.stdout.write(`Temporal server listening on ${server.address} (db ${dbPath})\n`);
+  // Handlers first: a signal during start-up must not kill the store half-open.
+  let server: Awaited<ReturnType<typeof startTemporalServer>> | undefined;
   const stop = async (signal: string) => {
     process.stdout.write(`${signal}: stopping Temporal server\n`);
-    await server.stop();
+    await server?.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  server = await startTemporalServer({ port, dbPath, virtualClock: (clock as 'auto' | 'manual' | undefined) ?? false });
+  process.stdout.write(`Temporal server listening on ${server.address} (db ${dbPath})\n`);
   // kill -USR2 <pid>: one line of JSON with what the server holds and how its RPCs fare
-  process.on('SIGUSR2', () => process.stdout.write(`stats ${JSON.stringify(server.stats())}\n`));
+  process.on('SIGUSR2', () => process.stdout.write(`stats ${JSON.stringify(server?.stats())}\n`));
 }
 
 main().catch((e) => {
