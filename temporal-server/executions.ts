@@ -2,8 +2,9 @@ import { requestCancel } from './children';
 import type { DueItem, Engine } from './engine';
 import { invalid, notFound } from './errors';
 import { type Obj, tsFromMs } from './proto';
-import { isOpen, type Run } from './run';
+import { deserialiseState, isOpen, type Run } from './run';
 import { failWftInFlight, specFromStartRequest, startWorkflow, terminateRun } from './starts';
+import { compileQuery } from './visibility';
 import type { WorkflowTasks } from './workflow-tasks';
 
 /** Client-facing operations on executions: start, signal, signal-with-start, cancel, terminate, describe. */
@@ -125,6 +126,37 @@ export class Executions {
           }
         : null,
     };
+  }
+
+  /** ListWorkflowExecutions: the latest committed state of every run the query selects. */
+  async list(req: Obj): Promise<Obj> {
+    const q = compileQuery(req.query ?? '');
+    const pageSize = req.pageSize > 0 ? Math.min(req.pageSize, 1000) : 100;
+    const offset = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString('utf8')) || 0 : 0;
+    await this.engine.commit();
+    const rows = await this.engine.store.all<{ runId: string; state: string; historyLength: number }>(
+      `SELECT run_id AS runId, state, (SELECT COUNT(*) FROM events e WHERE e.run_id = runs.run_id) AS historyLength
+       FROM runs WHERE namespace = ? AND (${q.where}) ORDER BY ${q.orderBy} LIMIT ? OFFSET ?`,
+      [req.namespace || 'default', ...q.params, pageSize + 1, offset],
+    );
+    const page = rows.slice(0, pageSize);
+    const executions = page.map((r) => {
+      const live = this.engine.runs.get(r.runId);
+      if (live) return executionInfo(live);
+      const run = { ...deserialiseState(r.state), history: [], persistedEvents: 0 } as Run;
+      return { ...executionInfo(run), historyLength: r.historyLength };
+    });
+    return { executions, nextPageToken: rows.length > pageSize ? Buffer.from(String(offset + pageSize)) : Buffer.alloc(0) };
+  }
+
+  async count(req: Obj): Promise<Obj> {
+    const q = compileQuery(req.query ?? '');
+    await this.engine.commit();
+    const [row] = await this.engine.store.all<{ n: number }>(`SELECT COUNT(*) AS n FROM runs WHERE namespace = ? AND (${q.where})`, [
+      req.namespace || 'default',
+      ...q.params,
+    ]);
+    return { count: row?.n ?? 0, groups: [] };
   }
 
   private remember(run: Run, requestId: string | undefined): void {

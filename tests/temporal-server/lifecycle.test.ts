@@ -104,6 +104,25 @@ describe('embedded Temporal server: workflow lifecycle', () => {
     await h.terminate('bug acknowledged');
   });
 
+  it('lists and counts executions with the visibility query language', async () => {
+    const tag = wid('vis');
+    const done = await start('oneActivity', `${tag}-done`, { args: ['x'] });
+    await within(10_000, done.result());
+    const open = await start('waitsForever', `${tag}-open`);
+    const byPrefix = `WorkflowId STARTS_WITH '${tag}'`;
+    const listed = [];
+    for await (const w of env.client.workflow.list({ query: byPrefix })) listed.push([w.workflowId, w.status.name]);
+    expect(listed.sort()).toEqual([
+      [`${tag}-done`, 'COMPLETED'],
+      [`${tag}-open`, 'RUNNING'],
+    ]);
+    expect((await env.client.workflow.count(`${byPrefix} AND ExecutionStatus = 'Running'`)).count).toBe(1);
+    expect((await env.client.workflow.count(`${byPrefix} AND (WorkflowType = 'oneActivity' OR WorkflowType = 'nope')`)).count).toBe(1);
+    const bad = await env.client.workflow.count("ExecutionStatus = 'Sleeping'").catch((e: Error) => e);
+    expect(String((bad as Error & { cause?: Error }).cause?.message ?? bad)).toMatch(/Sleeping/);
+    await open.terminate();
+  });
+
   it('times activities out: start-to-close (retried, then failed) and schedule-to-start', async () => {
     const h = await start('activityTimeouts', wid('acttimeout'));
     expect(await within(15_000, h.result())).toEqual(['TimeoutFailure:START_TO_CLOSE', 'TimeoutFailure:SCHEDULE_TO_START']);

@@ -1,0 +1,51 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/**
+ * Calendar days of the business. Due dates, ETAs and order dates are plain 'YYYY-MM-DD' days
+ * in Asia/Shanghai, not instants: arithmetic on them is done in UTC, where a day is always 24 h,
+ * so the result never depends on the time zone of the process running it (a worker in UTC, a
+ * laptop in Europe). Only turning an instant ("now") into a day needs the business zone.
+ * Shanghai has had no daylight saving since 1991, but nothing here relies on that.
+ */
+export const BUSINESS_TZ = 'Asia/Shanghai';
+
+/** A calendar day, 'YYYY-MM-DD'. */
+export type Day = string;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Refuses anything but a real calendar day: '2026-02-30' is a typo, not 2 March. */
+export function assertDay(day: string, what = 'date'): Day {
+  if (!DAY.test(day) || dayjs.utc(day).format('YYYY-MM-DD') !== day) {
+    throw new RangeError(`${what} must be a calendar day YYYY-MM-DD, got "${day}"`);
+  }
+  return day;
+}
+
+/** An instant: a Date, epoch milliseconds, or an ISO string; a string WITHOUT an offset is wall time in `tz`. */
+export type Instant = Date | number | string;
+
+const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/** The calendar day of an instant in the business time zone. */
+export function businessDay(now: Instant, tz = BUSINESS_TZ): Day {
+  // A zone-less '2026-02-01 00:00:30' typed by a Shanghai user means Shanghai time, not the server's.
+  const t = typeof now === 'string' && !HAS_OFFSET.test(now.trim()) ? dayjs.tz(now, tz) : dayjs(now).tz(tz);
+  if (!t.isValid()) throw new RangeError(`not a valid instant: ${String(now)}`);
+  return t.format('YYYY-MM-DD');
+}
+
+export function addDays(day: Day, n: number): Day {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`days must be a whole number, got ${n}`);
+  return dayjs.utc(assertDay(day)).add(n, 'day').format('YYYY-MM-DD');
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: Day, to: Day): number {
+  return dayjs.utc(assertDay(to)).diff(dayjs.utc(assertDay(from)), 'day');
+}
