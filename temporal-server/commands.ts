@@ -20,7 +20,14 @@ export interface CommandOutcome {
   post: PostAction[];
 }
 
-export function applyCommands(engine: Engine, run: Run, commands: Obj[], completedId: number, identity: string): CommandOutcome {
+export function applyCommands(
+  engine: Engine,
+  run: Run,
+  commands: Obj[],
+  completedId: number,
+  identity: string,
+  protocolMessage: (messageId: string) => void = () => {},
+): CommandOutcome {
   const out: CommandOutcome = { needsWft: false, post: [] };
   for (const cmd of commands) {
     if (!isOpen(run)) break;
@@ -30,7 +37,7 @@ export function applyCommands(engine: Engine, run: Run, commands: Obj[], complet
       engine.log(`workflow ${run.workflowId}: command ${cmd.commandType} is not supported by the embedded server; recorded nothing for it`);
       continue;
     }
-    handler({ engine, run, cmd, completedId, identity, out });
+    handler({ engine, run, cmd, completedId, identity, out, protocolMessage });
   }
   return out;
 }
@@ -42,10 +49,13 @@ interface Ctx {
   completedId: number;
   identity: string;
   out: CommandOutcome;
+  protocolMessage: (messageId: string) => void;
 }
 
 const HANDLERS: Record<string, (c: Ctx) => void> = {
   SCHEDULE_ACTIVITY_TASK: scheduleActivity,
+  // an update's acceptance or response, placed among the other commands' events
+  PROTOCOL_MESSAGE: ({ cmd, protocolMessage }) => protocolMessage(cmd.protocolMessageCommandAttributes?.messageId ?? ''),
   REQUEST_CANCEL_ACTIVITY_TASK: requestCancelActivity,
   START_TIMER: ({ engine, run, cmd, completedId }) => {
     const a = cmd.startTimerCommandAttributes;

@@ -10,6 +10,7 @@ import { Queries } from './queries';
 import { isOpen, type Run } from './run';
 import { workflowServiceHandlers } from './service';
 import { Store } from './store';
+import { Updates } from './updates';
 import { WorkflowTasks } from './workflow-tasks';
 
 export interface TemporalServerOptions {
@@ -62,10 +63,14 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   engine.log = log;
   const queries = new Queries(engine);
   const relations = new Relations(engine);
-  const wfts = new WorkflowTasks(engine, queries, (a) => relations.runPostActions(a));
+  const updates = new Updates(engine);
+  const wfts = new WorkflowTasks(engine, queries, (a) => relations.runPostActions(a), updates);
   const activities = new Activities(engine);
   const executions = new Executions(engine, wfts);
-  engine.onClose = (run) => relations.onClose(run);
+  engine.onClose = (run) => {
+    relations.onClose(run);
+    updates.onClose(run);
+  };
   engine.dueHandler = (item) => {
     const run = engine.runs.get(item.runId);
     if (!run || !isOpen(run)) return;
@@ -85,7 +90,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
   server.addService(
     serviceDefinition(WORKFLOW_SERVICE),
-    workflowServiceHandlers({ engine, executions, wfts, activities, queries, log, rpcCounts }),
+    workflowServiceHandlers({ engine, executions, wfts, activities, queries, updates, log, rpcCounts }),
   );
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>

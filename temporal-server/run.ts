@@ -82,6 +82,15 @@ export interface BufferedEvent {
   attrs: Obj;
 }
 
+export interface UpdateState {
+  id: string;
+  request: Obj;
+  /** admitted: waiting for a task; sent: with the task in flight; then accepted, completed or rejected */
+  stage: 'admitted' | 'sent' | 'accepted' | 'completed' | 'rejected';
+  acceptedEventId: number;
+  outcome: Obj | null;
+}
+
 export interface ParentRef {
   namespace: string;
   workflowId: string;
@@ -110,6 +119,7 @@ export interface Run {
   activities: Record<string, ActivityState>;
   timers: Record<string, TimerState>;
   children: Record<string, ChildState>;
+  updates: Record<string, UpdateState>;
   parent: ParentRef | null;
   memo: Obj | null;
   searchAttributes: Obj;

@@ -6,6 +6,7 @@ import type { Executions } from './executions';
 import { getHistory } from './history';
 import { type Obj, root, WORKFLOW_SERVICE } from './proto';
 import type { Queries } from './queries';
+import type { Updates } from './updates';
 import type { WorkflowTasks } from './workflow-tasks';
 
 /** Long polls answer empty well before the SDK's 70 s deadline. */
@@ -20,6 +21,7 @@ export interface Parts {
   wfts: WorkflowTasks;
   activities: Activities;
   queries: Queries;
+  updates: Updates;
   log: (msg: string) => void;
   /** calls and total handling time per RPC method, for stats() */
   rpcCounts: Map<string, { calls: number; totalMs: number }>;
@@ -68,6 +70,8 @@ export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation 
     CountWorkflowExecutions: (req) => p.executions.count(req),
     GetSearchAttributes: () => ({ keys: {} }),
     QueryWorkflow: (req, onCancel) => p.queries.query(req, onCancel),
+    UpdateWorkflowExecution: (req, onCancel) => p.updates.update(req, onCancel),
+    PollWorkflowExecutionUpdate: (req, onCancel) => p.updates.poll(req, onCancel),
     RespondQueryTaskCompleted: (req) => p.queries.respondQueryTaskCompleted(req),
     PollWorkflowTaskQueue: (req, onCancel) => p.wfts.poll(req, onCancel, POLL_TIMEOUT_MS),
     RespondWorkflowTaskCompleted: (req) => p.wfts.complete(req),

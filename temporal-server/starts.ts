@@ -120,6 +120,7 @@ export function createRun(engine: Engine, spec: StartSpec): Run {
     activities: {},
     timers: {},
     children: {},
+    updates: {},
     parent: spec.parent,
     memo: spec.memo,
     searchAttributes: spec.searchAttributes ?? { indexedFields: {} },

@@ -6,6 +6,7 @@ import { msFromDuration, type Obj, tsFromMs } from './proto';
 import type { Queries } from './queries';
 import { CLOSED_BY_COMMAND, isOpen, type Run } from './run';
 import { decodeToken, encodeToken } from './tokens';
+import type { Updates } from './updates';
 
 /**
  * The workflow task state machine: poll (start the task, send the history), complete (record
@@ -17,6 +18,7 @@ export class WorkflowTasks {
     private readonly engine: Engine,
     private readonly queries: Queries,
     private readonly runPostActions: (actions: PostAction[]) => Promise<void>,
+    private readonly updates: Updates,
   ) {}
 
   async poll(req: Obj, onCancel: (fn: () => void) => () => void, pollTimeoutMs: number): Promise<Obj> {
@@ -70,6 +72,7 @@ export class WorkflowTasks {
       scheduledTime: tsFromMs(wft.scheduledMs),
       startedTime: tsFromMs(wft.startedMs),
       queries: this.queries.takeAttached(run),
+      messages: this.updates.takeForTask(run, wft.startedEventId),
     };
   }
 
@@ -92,7 +95,7 @@ export class WorkflowTasks {
     if (sticky) this.engine.setSticky(run, sticky, msFromDuration(req.stickyAttributes.scheduleToStartTimeout));
     else this.engine.clearSticky(run);
     const closing = commands.some((c) => CLOSED_BY_COMMAND[c.commandType]);
-    if (closing && run.buffered.length > 0) {
+    if (closing && (run.buffered.length > 0 || this.updates.hasUndelivered(run))) {
       // New events arrived while the worker decided to close: it must see them first. The
       // SDK only evicts its cached run on exactly this error, so nothing is lost.
       this.failTask(run, 'UNHANDLED_COMMAND', null, req.identity ?? '');
@@ -110,10 +113,16 @@ export class WorkflowTasks {
     run.previousStartedEventId = wft.startedEventId;
     run.consecutiveWftFailures = 0;
     this.engine.clearWft(run);
-    const outcome = applyCommands(this.engine, run, commands, completed.eventId, req.identity ?? '');
+    const messages = this.updates.decodeMessages(req.messages);
+    const outcome = applyCommands(this.engine, run, commands, completed.eventId, req.identity ?? '', (id) =>
+      this.updates.applyCommand(run, id, messages, completed.eventId),
+    );
+    const updatesAgain = this.updates.afterCompletion(run, messages);
     if (isOpen(run)) {
       const hadBuffered = this.engine.flushBuffered(run);
-      if (hadBuffered || outcome.needsWft || req.forceCreateNewWorkflowTask) this.engine.scheduleWft(run);
+      if (hadBuffered || outcome.needsWft || updatesAgain || this.updates.hasUndelivered(run) || req.forceCreateNewWorkflowTask) {
+        this.engine.scheduleWft(run);
+      }
     }
     await this.engine.commit();
     this.queries.dispatchWaiting(run);
@@ -151,6 +160,7 @@ export class WorkflowTasks {
 
   private retryAfterProblem(run: Run, cause: string): void {
     this.engine.clearWft(run);
+    this.updates.returnSent(run);
     // UnhandledCommand is not the workflow's fault: retry at once, attempt count untouched.
     if (cause !== 'UNHANDLED_COMMAND') run.consecutiveWftFailures++;
     this.engine.flushBuffered(run);
@@ -179,7 +189,11 @@ export class WorkflowTasks {
   recover(run: Run): void {
     // The worker that had it cached may be gone with the old process: start from full history.
     run.stickyQueue = '';
-    if (!run.wft) return;
+    this.updates.returnSent(run);
+    if (!run.wft) {
+      if (this.updates.hasUndelivered(run)) this.engine.scheduleWft(run);
+      return;
+    }
     if (run.wft.startedEventId > 0) this.onTimeout(run, run.wft.scheduledEventId);
     else if (run.wft.notBeforeMs > this.engine.now()) {
       this.engine.schedule(run.wft.notBeforeMs, { kind: 'wft-backoff', runId: run.runId, scheduledEventId: run.wft.scheduledEventId });

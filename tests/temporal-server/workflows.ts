@@ -10,6 +10,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  defineUpdate,
   executeChild,
   isCancellation,
   patched,
@@ -186,4 +187,30 @@ const slowOnce = proxyActivities<TestActivities>({ startToCloseTimeout: '4s', re
 
 export async function slowActivity(ms: number): Promise<string> {
   return slowOnce.slow(ms);
+}
+
+export const setPrice = defineUpdate<number, [number]>('setPrice');
+
+/** Updates with a validator: a negative price is rejected before it touches history. */
+export async function withUpdates(): Promise<number[]> {
+  const prices: number[] = [];
+  let done = false;
+  setHandler(
+    setPrice,
+    async (price: number) => {
+      await acts.echo(`price ${price}`);
+      prices.push(price);
+      return prices.length;
+    },
+    {
+      validator: (price: number) => {
+        if (price < 0) throw new Error('price must not be negative');
+      },
+    },
+  );
+  setHandler(approve, () => {
+    done = true;
+  });
+  await condition(() => done);
+  return prices;
 }
