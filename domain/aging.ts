@@ -1,69 +1,87 @@
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone';
-import utc from 'dayjs/plugin/utc';
-import type { AgingBucket } from '../config/schema';
-import type { Fen } from './money';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
+import type { AgingBucket } from '../config';
+import { assertDay, BUSINESS_TZ, businessDay, type Day, daysBetween, type Instant } from './calendar';
+import { assertFen, type Fen, sumFen } from './money';
 
 /**
- * Receivable aging (F4, R5) in calendar days of the business time zone: a receivable due
- * 2026-01-31 is 1 day overdue from 2026-02-01 00:00 Shanghai time (which is still January 31
- * in UTC). Not yet due → 0 days overdue and `notDue`; buckets count days overdue.
+ * Receivable aging (账龄), in calendar days of the business time zone.
+ *
+ *  - Days overdue = calendar days from the due date to today's date IN SHANGHAI. A receivable
+ *    due 2026-01-31 is 0 days overdue all of 31 January and 1 day overdue from 2026-02-01
+ *    00:00 Shanghai time — which is 2026-01-31T16:00Z, still January in UTC: counting in UTC
+ *    would call the customer on time for eight more hours and disagree with the dunning
+ *    message they receive at breakfast.
+ *  - On the due date: 0, not overdue. Before it: negative, and `notDue`.
+ *  - Buckets (config aging.buckets, e.g. 0-30 / 31-60 / 61-90 / 90+ from 91) classify days
+ *    overdue; a bucket matches when fromDays ≤ d ≤ toDays (toDays null = open-ended).
+ *  - The report puts only receivables that ARE overdue (d ≥ 1) into buckets; not yet due and
+ *    due today go to `notDueFen`, so "0-30" means 1–30 days late, never "not late".
  */
-export const BUSINESS_TZ = 'Asia/Shanghai';
-
-/** The calendar day of an instant in the business time zone, YYYY-MM-DD. */
-export function businessDay(now: Date | number | string, tz = BUSINESS_TZ): string {
-  return dayjs(now).tz(tz).format('YYYY-MM-DD');
+/** Calendar days from the due date to `now` in `tz`: 0 on the due date, negative before. */
+export function daysOverdue(dueDate: Day, now: Instant, tz = BUSINESS_TZ): number {
+  return daysBetween(assertDay(dueDate, 'due date'), businessDay(now, tz));
 }
 
-/** Whole calendar days from the due date to today (negative before the due date). */
-export function daysPastDue(dueDate: string, now: Date | number | string, tz = BUSINESS_TZ): number {
-  const today = dayjs.utc(businessDay(now, tz));
-  return today.diff(dayjs.utc(dueDate), 'day');
-}
-
-export function agingBucket(daysOverdue: number, buckets: readonly AgingBucket[]): AgingBucket {
-  const d = Math.max(0, daysOverdue);
+export function agingBucket(days: number, buckets: readonly AgingBucket[]): AgingBucket {
+  if (!Number.isSafeInteger(days)) throw new RangeError(`days overdue must be a whole number, got ${days}`);
+  // not yet due sits with the youngest bucket when a caller asks anyway
+  const d = Math.max(0, days);
   const hit = buckets.find((b) => d >= b.fromDays && (b.toDays === null || d <= b.toDays));
-  if (!hit) throw new RangeError(`no aging bucket for ${d} days`);
+  if (!hit) throw new RangeError(`no aging bucket for ${d} days (buckets must be contiguous from 0)`);
   return hit;
 }
 
+export interface AgingStatus {
+  days: number;
+  notDue: boolean;
+  /** null while not overdue */
+  bucket: AgingBucket | null;
+}
+
+/** One receivable's position: how late, and in which bucket. */
+export function agingOf(dueDate: Day, now: Instant, buckets: readonly AgingBucket[], tz = BUSINESS_TZ): AgingStatus {
+  const days = daysOverdue(dueDate, now, tz);
+  return days <= 0 ? { days, notDue: true, bucket: null } : { days, notDue: false, bucket: agingBucket(days, buckets) };
+}
+
 export interface AgedReceivable {
-  dueDate: string;
+  dueDate: Day;
+  /** still unpaid, fen */
   openFen: Fen;
 }
 
 export interface AgingReport {
+  /** the day the report was computed for, in the business zone */
+  asOf: Day;
   notDueFen: Fen;
+  notDueCount: number;
   overdueFen: Fen;
-  buckets: { label: string; fen: Fen; count: number }[];
+  totalFen: Fen;
+  buckets: { label: string; fromDays: number; toDays: number | null; fen: Fen; count: number }[];
 }
 
 export function agingReport(
   receivables: readonly AgedReceivable[],
-  now: Date | number | string,
+  now: Instant,
   buckets: readonly AgingBucket[],
   tz = BUSINESS_TZ,
 ): AgingReport {
-  const out = buckets.map((b) => ({ label: b.label, fen: 0, count: 0 }));
+  const asOf = businessDay(now, tz);
+  const out = buckets.map((b) => ({ label: b.label, fromDays: b.fromDays, toDays: b.toDays, fen: 0, count: 0 }));
   let notDueFen = 0;
-  let overdueFen = 0;
+  let notDueCount = 0;
   for (const r of receivables) {
-    if (r.openFen === 0) continue;
-    const days = daysPastDue(r.dueDate, now, tz);
+    // settled lines stay in the ledger but owe nothing
+    if (assertFen(r.openFen, 'open amount') === 0) continue;
+    const days = daysBetween(assertDay(r.dueDate, 'due date'), asOf);
     if (days <= 0) {
-      notDueFen += r.openFen;
+      notDueFen = sumFen([notDueFen, r.openFen]);
+      notDueCount++;
       continue;
     }
-    overdueFen += r.openFen;
-    const label = agingBucket(days, buckets).label;
-    const slot = out.find((b) => b.label === label)!;
-    slot.fen += r.openFen;
+    const slot = out[buckets.indexOf(agingBucket(days, buckets))]!;
+    slot.fen = sumFen([slot.fen, r.openFen]);
     slot.count++;
   }
-  return { notDueFen, overdueFen, buckets: out };
+  const overdueFen = sumFen(out.map((b) => b.fen));
+  return { asOf, notDueFen, notDueCount, overdueFen, totalFen: sumFen([notDueFen, overdueFen]), buckets: out };
 }
