@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     taskQueue: 'bench',
     workflowBundle: bundle,
     maxCachedWorkflows: 2000,
+    workflowThreadPoolSize: Number(process.env.BENCH_WF_THREADS ?? 1),
     maxConcurrentWorkflowTaskExecutions: 200,
     maxConcurrentActivityTaskExecutions: 200,
     // Without these the SDK keeps 80 % of its workflow pollers on sticky queues and starves new workflows.
