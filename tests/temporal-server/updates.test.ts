@@ -14,7 +14,7 @@ describe('embedded Temporal server: updates', () => {
     expect(await within(10_000, handle.executeUpdate('setPrice', { args: [10] }))).toBe(1);
     const rejected = await within(
       10_000,
-      handle.executeUpdate('setPrice', { args: [-5] }).catch((e) => e),
+      handle.executeUpdate('setPrice', { args: [-5] }).catch((e: Error & { cause?: Error }) => e),
     );
     expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(String(rejected.cause?.message)).toContain('price must not be negative');
