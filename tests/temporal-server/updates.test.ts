@@ -12,10 +12,10 @@ describe('embedded Temporal server: updates', () => {
   it('accepts and completes valid updates, rejects invalid ones without a trace in history', async () => {
     const handle = await env.client.workflow.start('withUpdates', { taskQueue: env.taskQueue, workflowId: wid('upd') });
     expect(await within(10_000, handle.executeUpdate('setPrice', { args: [10] }))).toBe(1);
-    const rejected = await within(
+    const rejected = (await within(
       10_000,
-      handle.executeUpdate('setPrice', { args: [-5] }).catch((e: Error & { cause?: Error }) => e),
-    );
+      handle.executeUpdate('setPrice', { args: [-5] }).catch((e: Error) => e),
+    )) as Error & { cause?: Error };
     expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(String(rejected.cause?.message)).toContain('price must not be negative');
     expect(await within(10_000, handle.executeUpdate('setPrice', { args: [20] }))).toBe(2);
