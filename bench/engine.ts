@@ -1,7 +1,7 @@
 /**
  * npm run bench:engine — the embedded Temporal server under the official SDK, on this machine.
- * The server runs in its own process (as `npm run temporal-server`), so its memory is its own;
- * worker and clients run here. Prints the three figures the issue asks for, last.
+ * Server, worker and clients each run in a process of their own, as they would deployed: the
+ * server's memory is its own, and clients do not compete with the worker for a thread. Prints the three figures the issue asks for, last.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +9,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
 const CLIENTS = 100;
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 2000);
@@ -17,36 +16,24 @@ const SIGNAL_SAMPLES = Number(process.env.BENCH_SIGNALS ?? 300);
 const OPEN = Number(process.env.BENCH_OPEN ?? 10_000);
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dir = mkdtempSync(join(tmpdir(), 'q2c-bench-engine-'));
   const port = await freePort();
   const server = await startServer(port, join(dir, 'temporal.sqlite'));
   const address = `127.0.0.1:${port}`;
   // the activity resolves the waiting sample directly: polling for it would steal the event loop the worker needs
+  // the activity's start time arrives from the worker process and resolves the waiting sample
   const started = new Map<string, (t: number) => void>();
-  const bundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, 'engine-workflows.ts'), logger: new DefaultLogger('ERROR') });
-  // gzip on loopback only costs CPU on both sides: the worker sends plain protobuf here.
-  const nc = await NativeConnection.connect({ address, grpcCompression: { codec: 'none' } });
-  const worker = await Worker.create({
-    connection: nc,
-    taskQueue: 'bench',
-    workflowBundle: bundle,
-    maxCachedWorkflows: 2000,
-    workflowThreadPoolSize: Number(process.env.BENCH_WF_THREADS ?? 1),
-    maxConcurrentWorkflowTaskExecutions: 200,
-    maxConcurrentActivityTaskExecutions: 200,
-    // Without these the SDK keeps 80 % of its workflow pollers on sticky queues and starves new workflows.
-    maxConcurrentWorkflowTaskPolls: 20,
-    nonStickyToStickyPollRatio: 1,
-    maxConcurrentActivityTaskPolls: 10,
-    activities: {
-      work: async (n: number) => n + 1,
-      mark: async (id: string) => {
-        started.get(id)?.(performance.now());
-      },
-    },
+  const worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engine-worker.ts')], {
+    env: { ...process.env, BENCH_ADDRESS: address },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const running = worker.run();
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: { ready?: boolean; id?: string; at?: number }) => {
+      if (m.ready) resolve();
+      else if (m.id) started.get(m.id)?.((m.at as number) - performance.timeOrigin);
+    });
+    worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   try {
@@ -94,9 +81,7 @@ async function main(): Promise<void> {
     console.log(`signal_p99_ms=${p(0.99).toFixed(1)}`);
     console.log(`rss_mb_10k_open=${rssMb.toFixed(0)}`);
   } finally {
-    worker.shutdown();
-    await running.catch(() => undefined);
-    await nc.close();
+    worker.kill('SIGTERM');
     await connection.close();
     server.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
