@@ -94,7 +94,8 @@ export function compileQuery(query: string): CompiledQuery {
     };
     if (isWord('IS')) {
       pos++;
-      const not = isWord('NOT') ? (pos++, true) : false;
+      const not = isWord('NOT');
+      if (not) pos++;
       if (!isWord('NULL')) throw invalid('invalid query: expected NULL after IS');
       pos++;
       params.push(...lhsParams);
