@@ -125,7 +125,10 @@ function parseItems(tokens: string[], kind: CommandKind): { items: Item[]; rest:
 function takeDiscount(tokens: string[]): { discountBp: number; rest: string[] } | null {
   const joined = tokens.join(' ');
   // whole tokens only, so "折扣120%" is read as 120 % (and refused), never as 20 %
-  const pct = /(?:^|\s)(?:(?:折扣|优惠|降价|discount|off)\s*:?\s*)?(\d{1,3}(?:\.\d{1,2})?)%(?:\s*(?:off|折扣))?(?=\s|$)/i.exec(joined);
+  // after the word 折扣/discount the % sign may be left out: "折扣12" means 12 %
+  const pct =
+    /(?:^|\s)(?:(?:折扣|优惠|降价|discount|off)\s*:?\s*)?(\d{1,3}(?:\.\d{1,2})?)%(?:\s*(?:off|折扣))?(?=\s|$)/i.exec(joined) ??
+    /(?:^|\s)(?:折扣|优惠|降价|discount)\s*:?\s*(\d{1,3}(?:\.\d{1,2})?)(?=\s|$)/i.exec(joined);
   const zhe = /(?:^|\s)打?(\d{1,2}(?:\.\d)?)折(?=\s|$)/.exec(joined);
   let discountBp: number | null = null;
   let matched = '';
