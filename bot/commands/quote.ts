@@ -1,0 +1,194 @@
+import dayjs from 'dayjs';
+import { Op } from 'sequelize';
+import type { AppConfig } from '../../config';
+import { requiredApprovals } from '../../domain/approval-policy';
+import { atp } from '../../domain/atp';
+import { DomainError } from '../../domain/errors';
+import { priceQuote } from '../../domain/pricing';
+import type { Db } from '../../models/db';
+import { nextDocumentNumber } from '../../models/sequence';
+import { approverFor } from '../approvers';
+import { type Locale, type Reply, t } from '../cards/card';
+import { type QuoteCardLine, quoteDraftCard } from '../cards/quote';
+import { resolveOne } from '../resolve';
+import { canSeeCustomer, type UserContext } from '../user-context';
+import type { Item } from './grammar';
+
+/**
+ * 报价 华东机电 A100×2000 B200×20 折扣12% → a saved draft quote and its card: tier prices,
+ * the customer's grade discount and the manual one, VAT, stock and earliest ship date per
+ * line, margin for those allowed to see cost, and the approvers the policy will require.
+ */
+export async function quoteCommand(
+  db: Db,
+  config: AppConfig,
+  user: UserContext,
+  cmd: { customer: string; items: Item[]; discountBp: number },
+  opts: { today: string; locale?: Locale },
+): Promise<Reply[]> {
+  const locale = opts.locale ?? 'zh';
+  const text = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
+  const { Customer, Product, PriceTier, StockLevel, PurchaseOrder, PurchaseOrderLine, Quote, QuoteLine } = db.models;
+
+  const customers = await Customer.findAll({ attributes: ['id', 'code', 'name', 'ownerUserId', 'teamId'] });
+  const visible = customers.filter((c) => canSeeCustomer(user, c));
+  const hit = resolveOne(
+    cmd.customer,
+    visible.map((c) => ({ code: c.code, name: c.name, value: c.id })),
+  );
+  if (!('found' in hit)) {
+    if (hit.choices.length)
+      return text(
+        `找到多个客户：${hit.choices.map((c) => c.name).join('、')}，请写全称`,
+        `Several customers match: ${hit.choices.map((c) => c.name).join(', ')}`,
+      );
+    const elsewhere = resolveOne(
+      cmd.customer,
+      customers.map((c) => ({ name: c.name, value: c.id })),
+    );
+    if ('found' in elsewhere)
+      return text(
+        `您只能为自己负责的客户报价：${elsewhere.found.name}`,
+        `You can only quote for your own customers: ${elsewhere.found.name}`,
+      );
+    return text(`没有找到客户“${cmd.customer}”`, `No customer matches "${cmd.customer}"`);
+  }
+  const customer = await Customer.findByPk(hit.found.value);
+  if (!customer) return [];
+
+  const products = await Product.findAll({ where: { sku: { [Op.in]: cmd.items.map((i) => i.sku) }, active: true } });
+  const missing = cmd.items.filter((i) => !products.some((p) => p.sku.toUpperCase() === i.sku));
+  if (missing.length)
+    return text(
+      `没有这些商品编码：${missing.map((m) => m.sku).join('、')}。可先发“库存 名称”查编码`,
+      `Unknown SKUs: ${missing.map((m) => m.sku).join(', ')}`,
+    );
+
+  const gradeDiscountBp = config.pricing.gradeDiscountBp[customer.grade] ?? 0;
+  const openPOs = (
+    await PurchaseOrder.findAll({ where: { status: { [Op.in]: ['ordered', 'partially_received'] } }, attributes: ['id'] })
+  ).map((o) => o.id);
+  const rows: {
+    product: (typeof products)[number];
+    item: Item;
+    tiers: { minQty: number; priceFen: number }[];
+    stock: ReturnType<typeof atp>;
+  }[] = [];
+  for (const item of cmd.items) {
+    const p = products.find((x) => x.sku.toUpperCase() === item.sku) as NonNullable<(typeof products)[number]>;
+    const [tiers, levels, poLines] = await Promise.all([
+      PriceTier.findAll({ where: { productId: p.id } }),
+      StockLevel.findAll({ where: { productId: p.id } }),
+      openPOs.length ? PurchaseOrderLine.findAll({ where: { productId: p.id, purchaseOrderId: { [Op.in]: openPOs } } }) : [],
+    ]);
+    const stock = atp({
+      warehouses: levels.map((l) => ({ warehouseId: l.warehouseId, onHand: l.onHand, reserved: l.reserved })),
+      incoming: poLines
+        .filter((l) => l.qty > l.receivedQty)
+        .map((l) => ({ warehouseId: l.warehouseId, qty: l.qty - l.receivedQty, eta: l.eta })),
+      requested: item.qty,
+      today: opts.today,
+      leadTimeDays: p.leadTimeDays,
+    });
+    rows.push({ product: p, item, tiers, stock });
+  }
+
+  let priced: ReturnType<typeof priceQuote>;
+  try {
+    priced = priceQuote(
+      rows.map((r) => ({
+        qty: r.item.qty,
+        listPriceFen: r.product.listPriceFen,
+        tiers: r.tiers.map((x) => ({ minQty: x.minQty, priceFen: x.priceFen })),
+        costFen: r.product.standardCostFen,
+        vatRateBp: r.product.vatRateBp,
+        gradeDiscountBp,
+        manualDiscountBp: cmd.discountBp,
+      })),
+      { maxManualDiscountBp: config.pricing.maxManualDiscountBp },
+    );
+  } catch (e) {
+    if (e instanceof DomainError) return text(e.zh, e.en);
+    throw e;
+  }
+  const steps = requiredApprovals(config.approval.rules, {
+    totalFen: priced.grossFen,
+    manualDiscountBp: cmd.discountBp,
+    marginBp: priced.marginBp,
+  });
+  const approvals = [];
+  for (const s of steps)
+    approvals.push({ ...s, approverName: (await approverFor(db, s.role, customer))?.name ?? t(locale, '（未配置）', '(nobody)') });
+
+  const validUntil = dayjs(opts.today).add(config.pricing.quoteValidityDays, 'day').format('YYYY-MM-DD');
+  const quote = await db.writeTx(async (tx) => {
+    const number = await nextDocumentNumber(db, 'QT', opts.today.replace(/-/g, ''), { transaction: tx });
+    const q = await Quote.create(
+      {
+        number,
+        customerId: customer.id,
+        ownerUserId: user.id,
+        opportunityId: null,
+        validUntil,
+        gradeDiscountBp,
+        manualDiscountBp: cmd.discountBp,
+        netFen: priced.netFen,
+        taxFen: priced.taxFen,
+        totalFen: priced.grossFen,
+        costFen: priced.costFen,
+        marginBp: priced.marginBp,
+        workflowId: null,
+        notes: null,
+      },
+      { transaction: tx },
+    );
+    await QuoteLine.bulkCreate(
+      rows.map((r, i) => {
+        const l = priced.lines[i] as (typeof priced.lines)[number];
+        return {
+          quoteId: q.id,
+          lineNo: i + 1,
+          productId: r.product.id,
+          qty: l.qty,
+          listPriceFen: l.listPriceFen,
+          unitPriceFen: l.unitPriceFen,
+          netFen: l.netFen,
+          taxFen: l.taxFen,
+          vatRateBp: l.vatRateBp,
+          costFen: l.costFen,
+          availableQty: r.stock.availableNow,
+          earliestShipDate: r.stock.earliestShipDate,
+        };
+      }),
+      { transaction: tx },
+    );
+    return q;
+  });
+
+  const lines: QuoteCardLine[] = rows.map((r, i) => ({
+    sku: r.product.sku,
+    name: r.product.name,
+    unit: r.product.unit,
+    priced: priced.lines[i] as QuoteCardLine['priced'],
+    availableNow: r.stock.availableNow,
+    earliestShipDate: r.stock.earliestShipDate,
+    needsReplenishment: r.stock.needsReplenishment,
+  }));
+  const card = quoteDraftCard(
+    {
+      quoteId: quote.id,
+      number: quote.number,
+      customer: customer.name,
+      grade: customer.grade,
+      gradeDiscountBp,
+      manualDiscountBp: cmd.discountBp,
+      validUntil,
+      lines,
+      totals: priced,
+      approvals,
+      showCost: user.canSeeCost,
+    },
+    locale,
+  );
+  return [{ kind: 'card', card }];
+}
