@@ -1,0 +1,133 @@
+import { Op, QueryTypes } from 'sequelize';
+import { businessDay } from '../domain/calendar';
+import { allocatePayment } from '../domain/write-off';
+import type { Db } from '../models/db';
+import { nextDocumentNumber } from '../models/sequence';
+
+/**
+ * Recording a payment and writing it off against the customer's open receivables, oldest
+ * first, in one transaction. Each receivable is updated with a guarded UPDATE (paid never
+ * exceeds the amount), so two payments at once can never clear the same money twice; the
+ * idempotency key makes a retried call return the first result.
+ */
+export interface PaymentInput {
+  idempotencyKey: string;
+  customerId: number;
+  amountFen: number;
+  recordedByUserId: number | null;
+  method?: string;
+  reference?: string | null;
+  receivedAt?: Date;
+}
+
+export interface PaymentResult {
+  paymentId: number;
+  number: string;
+  amountFen: number;
+  unappliedFen: number;
+  cleared: { receivableId: number; number: string; amountFen: number; paidOff: boolean; remainingFen: number }[];
+}
+
+class LostRace extends Error {}
+
+export function createPaymentActivities({ db }: { db: Db }) {
+  const { Payment, PaymentAllocation, Receivable, AuditLog } = db.models;
+
+  async function summary(paymentId: number): Promise<PaymentResult> {
+    const p = await Payment.findByPk(paymentId);
+    const allocs = await PaymentAllocation.findAll({ where: { paymentId }, order: [['id', 'ASC']] });
+    const recs = await Receivable.findAll({ where: { id: { [Op.in]: allocs.map((a) => a.receivableId) } } });
+    return {
+      paymentId,
+      number: p?.number ?? '',
+      amountFen: p?.amountFen ?? 0,
+      unappliedFen: p?.unappliedFen ?? 0,
+      cleared: allocs.map((a) => {
+        const r = recs.find((x) => x.id === a.receivableId);
+        return {
+          receivableId: a.receivableId,
+          number: r?.number ?? '',
+          amountFen: a.amountFen,
+          paidOff: r?.status === 'paid',
+          remainingFen: r ? r.amountFen - r.paidFen : 0,
+        };
+      }),
+    };
+  }
+
+  async function recordOnce(input: PaymentInput): Promise<number> {
+    return db.writeTx(async (tx) => {
+      const prior = await Payment.findOne({ where: { idempotencyKey: input.idempotencyKey }, transaction: tx });
+      if (prior) return prior.id;
+      const open = await Receivable.findAll({
+        where: { customerId: input.customerId, status: { [Op.in]: ['open', 'partially_paid'] } },
+        transaction: tx,
+      });
+      const plan = allocatePayment(
+        input.amountFen,
+        open.map((r) => ({ id: r.id, dueDate: r.dueDate, issuedDate: r.issuedDate, openFen: r.amountFen - r.paidFen })),
+      );
+      const receivedAt = input.receivedAt ?? new Date();
+      const number = await nextDocumentNumber(db, 'PAY', businessDay(receivedAt).replace(/-/g, ''), { transaction: tx });
+      const payment = await Payment.create(
+        {
+          number,
+          customerId: input.customerId,
+          amountFen: input.amountFen,
+          unappliedFen: plan.unappliedFen,
+          receivedAt,
+          method: input.method ?? 'bank',
+          reference: input.reference ?? null,
+          recordedByUserId: input.recordedByUserId,
+          idempotencyKey: input.idempotencyKey,
+        },
+        { transaction: tx },
+      );
+      for (const a of plan.allocations) {
+        const rows = await db.sequelize.query(
+          `UPDATE receivables SET paid_fen = paid_fen + :amount,
+             status = CASE WHEN paid_fen + :amount = amount_fen THEN 'paid' ELSE 'partially_paid' END, updated_at = :now
+           WHERE id = :id AND status IN ('open', 'partially_paid') AND amount_fen - paid_fen >= :amount RETURNING id`,
+          { replacements: { amount: a.amountFen, id: a.receivableId, now: new Date() }, type: QueryTypes.SELECT, transaction: tx },
+        );
+        // Another payment got there between our read and this update (PostgreSQL): start over.
+        if (rows.length !== 1) throw new LostRace();
+        await PaymentAllocation.create(
+          { paymentId: payment.id, receivableId: a.receivableId, amountFen: a.amountFen },
+          { transaction: tx },
+        );
+      }
+      await AuditLog.create(
+        {
+          userId: input.recordedByUserId,
+          action: 'payment.record',
+          entityType: 'payment',
+          entityId: String(payment.id),
+          before: null,
+          after: {
+            number,
+            customerId: input.customerId,
+            amountFen: input.amountFen,
+            allocations: plan.allocations,
+            unappliedFen: plan.unappliedFen,
+          },
+          at: new Date(),
+        },
+        { transaction: tx },
+      );
+      return payment.id;
+    });
+  }
+
+  async function recordPayment(input: PaymentInput): Promise<PaymentResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await summary(await recordOnce(input));
+      } catch (e) {
+        if (!(e instanceof LostRace) || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  return { recordPayment };
+}

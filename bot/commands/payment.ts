@@ -1,0 +1,46 @@
+import { createPaymentActivities } from '../../activities/payment';
+import type { Db } from '../../models/db';
+import { type Locale, type Reply, t } from '../cards/card';
+import { paymentCard } from '../cards/payment';
+import { resolveOne } from '../resolve';
+import { canSeeCustomer, type UserContext } from '../user-context';
+
+const MAY_RECORD = new Set(['finance', 'admin']);
+
+/**
+ * 回款 华东机电 30000 (finance): record the payment and write it off against the customer's
+ * oldest open receivables. The message id is the idempotency key, so a platform that
+ * delivers the same message twice records one payment.
+ */
+export async function paymentCommand(
+  db: Db,
+  user: UserContext,
+  cmd: { customer: string; amountFen: number },
+  opts: { messageId: string; locale?: Locale },
+): Promise<Reply[]> {
+  const locale = opts.locale ?? 'zh';
+  const text = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
+  if (!MAY_RECORD.has(user.roleCode)) return text('只有财务可以登记回款', 'Only finance can record payments');
+  const customers = (await db.models.Customer.findAll({ attributes: ['id', 'code', 'name', 'ownerUserId', 'teamId'] })).filter((c) =>
+    canSeeCustomer(user, c),
+  );
+  const hit = resolveOne(
+    cmd.customer,
+    customers.map((c) => ({ code: c.code, name: c.name, value: c.id })),
+  );
+  if (!('found' in hit)) {
+    return hit.choices.length
+      ? text(
+          `找到多个客户：${hit.choices.map((c) => c.name).join('、')}，请写全称`,
+          `Several customers match: ${hit.choices.map((c) => c.name).join(', ')}`,
+        )
+      : text(`没有找到客户“${cmd.customer}”`, `No customer matches "${cmd.customer}"`);
+  }
+  const result = await createPaymentActivities({ db }).recordPayment({
+    idempotencyKey: `chat:${opts.messageId}`,
+    customerId: hit.found.value,
+    amountFen: cmd.amountFen,
+    recordedByUserId: user.id,
+  });
+  return [{ kind: 'card', card: paymentCard(hit.found.name, result, locale) }];
+}
