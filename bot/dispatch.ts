@@ -1,0 +1,67 @@
+import type { AppConfig } from '../config';
+import { businessDay } from '../domain/calendar';
+import type { Db } from '../models/db';
+import { type Locale, type Reply, t } from './cards/card';
+import { customerCommand } from './commands/customer';
+import { parseCommand } from './commands/grammar';
+import { helpCommand } from './commands/help';
+import { orderCommand } from './commands/order';
+import { paymentCommand } from './commands/payment';
+import { quoteCommand } from './commands/quote';
+import { stockCommand } from './commands/stock';
+import { tasksCommand } from './commands/tasks';
+import { loadUser } from './user-context';
+
+/**
+ * One chat message, from whichever channel, to the replies: who is asking, what they asked
+ * (or why it could not be read, with an example), and the command's answer. English commands
+ * are answered in English; everything else in Chinese.
+ */
+export interface BotDeps {
+  db: Db;
+  config: AppConfig;
+  now: () => Date;
+}
+
+export interface IncomingText {
+  userLogin: string;
+  text: string;
+  /** the platform's message id: makes a redelivered message idempotent */
+  messageId: string;
+}
+
+const localeOf = (text: string): Locale => (/^\s*(@\S+\s+)?[A-Za-z]/.test(text) ? 'en' : 'zh');
+
+export async function handleText(deps: BotDeps, msg: IncomingText): Promise<Reply[]> {
+  const locale = localeOf(msg.text);
+  const say = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
+  const user = await loadUser(deps.db, msg.userLogin);
+  if (!user) return say('您的账号还没有绑定系统用户，请联系管理员', 'Your account is not linked to a user yet; ask an administrator');
+  const parsed = parseCommand(msg.text);
+  if (!parsed.ok) return say(`${parsed.error.zh}\n例：${parsed.example.zh}`, `${parsed.error.en}\ne.g. ${parsed.example.en}`);
+  const cmd = parsed.command;
+  const now = deps.now();
+  switch (cmd.kind) {
+    case 'help':
+      return helpCommand(cmd.topic, locale);
+    case 'stock':
+      return stockCommand(deps.db, cmd.query, { today: businessDay(now), locale });
+    case 'customer':
+      return customerCommand(deps.db, deps.config, user, cmd.query, { now, locale });
+    case 'quote':
+      if (!['rep', 'sales_manager', 'sales_director', 'admin'].includes(user.roleCode))
+        return say('只有销售可以报价', 'Only sales can quote');
+      return quoteCommand(deps.db, deps.config, user, cmd, { today: businessDay(now), locale });
+    case 'order':
+      return orderCommand(deps.db, user, cmd.orderNo, { locale });
+    case 'payment':
+      return paymentCommand(deps.db, user, cmd, { messageId: msg.messageId, locale });
+    case 'tasks':
+      return tasksCommand(deps.db, user, { locale });
+    case 'ship':
+      if (!['warehouse', 'admin'].includes(user.roleCode)) return say('只有仓库可以登记发货', 'Only the warehouse can ship');
+      // Shipping moves stock, receivables and the order's state together; it runs through the
+      // order workflow (issue 4, next part), so it is refused rather than half-done here.
+      return say('发货需通过订单流程登记，该流程尚未上线', 'Shipping is recorded through the order workflow, which is not live yet');
+  }
+}
