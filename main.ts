@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { consoleRoutes } from './app/console';
 import { createHttpApp, listen } from './app/http';
 import { createLogger } from './app/logger';
 import { startTemporal } from './app/temporal';
@@ -10,8 +11,8 @@ import { isEmpty, seedDemoCompany } from './models/seed/demo-company';
 
 /**
  * The composition root of `npm start`: config → database (migrated, demo company on first
- * start) → Temporal (embedded unless TEMPORAL_ADDRESS) → HTTP. The worker, bot and console
- * join here as their issues land.
+ * start) → Temporal (embedded unless TEMPORAL_ADDRESS) → HTTP with the chat console. The
+ * worker and the IM channels join here as their issues land.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -45,10 +46,11 @@ async function main(): Promise<void> {
   }
   const temporal = await startTemporal(config, log);
   running.push({ name: 'temporal', stop: () => temporal.stop() });
-  const server: Server = await listen(createHttpApp({ db, temporal }), config.app.port);
+  const chatConsole = consoleRoutes({ db, config, now: () => new Date() });
+  const server: Server = await listen(createHttpApp({ db, temporal }, chatConsole), config.app.port);
   running.push({ name: 'http', stop: () => new Promise<void>((r) => server.close(() => r())) });
   const { port } = server.address() as AddressInfo;
-  if (!stopping) log.info(`已启动 ready: http://localhost:${port}/healthz`);
+  if (!stopping) log.info(`已启动 ready: http://localhost:${port}/healthz — 控制台 console: http://localhost:${port}/`);
 }
 
 main().catch((e) => {

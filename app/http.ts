@@ -21,7 +21,7 @@ export async function health({ db, temporal }: HealthSource) {
   return { ok: database.ok === true && (temporalState?.ok ?? true), database, ...(temporalState ? { temporal: temporalState } : {}) };
 }
 
-export function createHttpApp(src: HealthSource): Koa {
+export function createHttpApp(src: HealthSource, ...routes: Koa.Middleware[]): Koa {
   const app = new Koa();
   app.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/healthz') {
@@ -32,6 +32,7 @@ export function createHttpApp(src: HealthSource): Koa {
     }
     await next();
   });
+  for (const r of routes) app.use(r);
   return app;
 }
 
