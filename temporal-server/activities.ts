@@ -28,6 +28,17 @@ export class Activities {
     }
   }
 
+  /** An activity the completing worker asked to run itself: started now, its task returned. */
+  startEager(run: Run, scheduledEventId: number, identity: string): Obj | null {
+    const act = run.activities[scheduledEventId];
+    if (!act || act.state !== 'scheduled') return null;
+    this.engine.busy.add(`a:${run.runId}:${scheduledEventId}`);
+    const base = { runId: run.runId, scheduledEventId, attempt: act.attempt };
+    if (act.scheduleToCloseMs > 0)
+      this.engine.schedule(act.scheduledMs + act.scheduleToCloseMs, { kind: 'activity-timeout', ...base, type: 'SCHEDULE_TO_CLOSE' });
+    return this.start(run, act, identity);
+  }
+
   private start(run: Run, act: ActivityState, identity: string): Obj {
     const now = this.engine.now();
     act.state = 'started';

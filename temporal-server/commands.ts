@@ -18,6 +18,8 @@ export type PostAction =
 export interface CommandOutcome {
   needsWft: boolean;
   post: PostAction[];
+  /** activities the completing worker asked to run itself: handed back in the response */
+  eagerActivities: number[];
 }
 
 export function applyCommands(
@@ -28,7 +30,7 @@ export function applyCommands(
   identity: string,
   protocolMessage: (messageId: string) => void = () => {},
 ): CommandOutcome {
-  const out: CommandOutcome = { needsWft: false, post: [] };
+  const out: CommandOutcome = { needsWft: false, post: [], eagerActivities: [] };
   for (const cmd of commands) {
     if (!isOpen(run)) break;
     const type = String(cmd.commandType).replace('COMMAND_TYPE_', '');
@@ -172,7 +174,7 @@ const HANDLERS: Record<string, (c: Ctx) => void> = {
 };
 
 /** Fills in the timeouts and retry policy the way the real server does, then queues the task. */
-function scheduleActivity({ engine, run, cmd, completedId }: Ctx): void {
+function scheduleActivity({ engine, run, cmd, completedId, out }: Ctx): void {
   const a = cmd.scheduleActivityTaskCommandAttributes;
   const runLeft = run.runDeadlineMs ? Math.max(0, run.runDeadlineMs - engine.now()) : 0;
   let scheduleToCloseMs = msFromDuration(a.scheduleToCloseTimeout) || runLeft;
@@ -222,7 +224,10 @@ function scheduleActivity({ engine, run, cmd, completedId }: Ctx): void {
     lastFailure: null,
     cancelRequestedEventId: 0,
   };
-  engine.dispatchActivity(run, ev.eventId);
+  // Eager execution: the worker reserved a slot and gets the task in the completion's answer,
+  // saving a poll round trip. Only for its own task queue, where the worker is sure to poll.
+  if (a.requestEagerExecution && taskQueue === run.taskQueue) out.eagerActivities.push(ev.eventId);
+  else engine.dispatchActivity(run, ev.eventId);
 }
 
 function requestCancelActivity({ engine, run, cmd, completedId, out }: Ctx): void {

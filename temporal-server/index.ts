@@ -64,8 +64,14 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   const queries = new Queries(engine);
   const relations = new Relations(engine);
   const updates = new Updates(engine);
-  const wfts = new WorkflowTasks(engine, queries, (a) => relations.runPostActions(a), updates);
   const activities = new Activities(engine);
+  const wfts = new WorkflowTasks(
+    engine,
+    queries,
+    (a) => relations.runPostActions(a),
+    updates,
+    (run, sid, identity) => activities.startEager(run, sid, identity),
+  );
   const executions = new Executions(engine, wfts);
   engine.onClose = (run) => {
     relations.onClose(run);

@@ -19,6 +19,7 @@ export class WorkflowTasks {
     private readonly queries: Queries,
     private readonly runPostActions: (actions: PostAction[]) => Promise<void>,
     private readonly updates: Updates,
+    private readonly eagerActivity: (run: Run, scheduledEventId: number, identity: string) => Obj | null,
   ) {}
 
   async poll(req: Obj, onCancel: (fn: () => void) => () => void, pollTimeoutMs: number): Promise<Obj> {
@@ -127,7 +128,10 @@ export class WorkflowTasks {
     await this.engine.commit();
     this.queries.dispatchWaiting(run);
     await this.runPostActions(outcome.post);
-    return {};
+    const activityTasks = isOpen(run)
+      ? outcome.eagerActivities.map((sid) => this.eagerActivity(run, sid, req.identity ?? '')).filter((x): x is Obj => x !== null)
+      : [];
+    return { activityTasks };
   }
 
   async fail(req: Obj): Promise<Obj> {
