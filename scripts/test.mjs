@@ -38,6 +38,20 @@ if (pgState === true) {
   console.log(`PostgreSQL: NOT reachable at ${PG_URL} (${pgState}) — SKIPPING the PostgreSQL runs; SQLite only.`);
 }
 
+// The browser tests drive Debian's Chromium; a fresh machine does not have it yet.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.log(`Chromium: not found at ${CHROMIUM} — installing Debian's chromium package`);
+  const asRoot = (args) => (process.getuid?.() === 0 ? args : ['sudo', ...args]);
+  const run = (args) => {
+    const [cmd, ...rest] = asRoot(args);
+    spawnSync(cmd, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  };
+  run(['apt-get', 'update', '-qq']);
+  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+  if (!existsSync(CHROMIUM)) console.log('Chromium: installation failed — the browser tests will fail and say so');
+}
+
 const bin = (name) => `node_modules/.bin/${name}`;
 step('lint + format', bin('biome'), ['ci', '--reporter=summary', '.']);
 step('types', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);

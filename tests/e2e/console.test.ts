@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The console as a person uses it: the real run command on a fresh data directory, Debian's
+ * Chromium driven by playwright-core (scripts/test.mjs installs Chromium when it is missing).
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('web chat console in Chromium', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'q2c-e2e-'));
+  let app: ChildProcess;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: npm test installs it (apt-get install chromium)`);
+    app = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        TEMPORAL_EMBEDDED_PORT: '0',
+        DATABASE_URL: '',
+        TEMPORAL_ADDRESS: '',
+        CONFIG_FILE: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    base = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const onData = (d: Buffer) => {
+        out += d;
+        const m = /ready: (http:\/\/\S+)\/healthz/.exec(out);
+        if (m) resolve(m[1] as string);
+      };
+      app.stdout!.on('data', onData);
+      app.stderr!.on('data', onData);
+      app.once('exit', (code) => reject(new Error(`app exited with ${code}: ${out}`)));
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    app?.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a rep asks for stock and gets the per-warehouse card; a manager quotes and sees margin and approvers', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#user option[value="zhangwei"]', { state: 'attached' });
+    await page.selectOption('#user', 'zhangwei');
+    await page.fill('#text', '库存 A100');
+    await page.press('#text', 'Enter');
+    const stock = page.locator('section.card[data-card-id="stock:A100"]');
+    await stock.waitFor();
+    expect(await stock.locator('tbody tr').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/上海仓\s+5000\s+0\s+5000\s+0/)]),
+    );
+
+    await page.selectOption('#user', 'wangfang');
+    await page.fill('#text', '报价 华东机电 A100×2000 B200×20 折扣12%');
+    await page.click('button[type="submit"]');
+    const quote = page.locator('section.card[data-card-id^="quote:"]');
+    await quote.waitFor();
+    const text = await quote.innerText();
+    expect(text).toContain('¥5,054.33');
+    expect(text).toContain('38.29%');
+    expect(text).toContain('王芳（销售经理）— 折扣 12% > 5%');
+    expect(await quote.locator('button[data-action="quote.submit"]').innerText()).toBe('提交审批');
+  }, 60_000);
+
+  it('an unknown command gets the reason and an example', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#user option[value="zhangwei"]', { state: 'attached' });
+    await page.fill('#text', '库纯 A100');
+    await page.press('#text', 'Enter');
+    await page.locator('.bot-text').first().waitFor();
+    expect(await page.locator('.bot-text').first().innerText()).toMatch(/您是想用“库存”吗？[\s\S]*例：库存 A100/);
+  }, 60_000);
+});
