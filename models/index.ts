@@ -8,6 +8,7 @@ import { defineInvoice } from './invoice';
 import { defineLead } from './lead';
 import { defineOpportunity } from './opportunity';
 import { defineOrganisation } from './organisation';
+import { defineOutbox } from './outbox';
 import { definePayment } from './payment';
 import { defineProduct } from './product';
 import { definePurchasing } from './purchasing';
@@ -49,6 +50,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineTask(sequelize),
     ...defineApproval(sequelize),
     ...defineAuditLog(sequelize),
+    ...defineOutbox(sequelize),
     ...defineSequence(sequelize),
   };
   associate(m);

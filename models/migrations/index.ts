@@ -1,9 +1,13 @@
 import { SequelizeStorage, Umzug } from 'umzug';
 import type { Db } from '../db';
 import * as m0001 from './0001-baseline';
+import * as m0002 from './0002-outbox';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
-const MIGRATIONS = [{ name: '0001-baseline', ...m0001 }];
+const MIGRATIONS = [
+  { name: '0001-baseline', ...m0001 },
+  { name: '0002-outbox', ...m0002 },
+];
 
 export function migrator(db: Db, log: (msg: string) => void = () => {}) {
   return new Umzug<Db>({

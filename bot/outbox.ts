@@ -1,0 +1,117 @@
+import { EventEmitter } from 'node:events';
+import { Op, type Transaction } from 'sequelize';
+import type { Db } from '../models/db';
+import type { Card, Reply } from './cards/card';
+
+/**
+ * Pushing to users: a message (text or card) or the in-place update of a card, written to the
+ * outbox table. The row id is the recipient's inbox cursor. A dedupe key makes a retried
+ * activity push once (one row per key and recipient). `outboxEvents` tells listeners in this
+ * process (the console's live stream) who has something new; other readers poll the cursor.
+ */
+export const outboxEvents = new EventEmitter();
+outboxEvents.setMaxListeners(0);
+
+export interface InboxMessage {
+  cursor: number;
+  kind: 'text' | 'card' | 'card_update';
+  reply: Reply;
+  at: string;
+}
+
+function announce(userIds: number[], t?: Transaction): void {
+  const emit = () => {
+    for (const id of new Set(userIds)) outboxEvents.emit('pushed', id);
+  };
+  if (t) t.afterCommit(emit);
+  else emit();
+}
+
+/** Sends a reply to each user. Returns how many rows were new (0 when the key was seen). */
+export async function pushTo(
+  db: Db,
+  userIds: readonly number[],
+  reply: Reply,
+  opts: { dedupeKey?: string; transaction?: Transaction } = {},
+): Promise<number> {
+  const to = [...new Set(userIds)];
+  if (to.length === 0) return 0;
+  const rows = to.map((recipientUserId) => ({
+    recipientUserId,
+    kind: reply.kind,
+    cardId: reply.kind === 'card' ? reply.card.id : null,
+    payload: reply as unknown as Record<string, unknown>,
+    dedupeKey: opts.dedupeKey ? `${opts.dedupeKey}:${recipientUserId}` : null,
+  }));
+  const created = await insert(db, rows, opts.transaction);
+  announce(to, opts.transaction);
+  return created;
+}
+
+/**
+ * Replaces a card, in place, for everyone who received it (and for `alsoTo`, who get it as a
+ * new card when they never had it). Returns the users whose card was updated.
+ */
+export async function updateCard(
+  db: Db,
+  card: Card,
+  opts: { dedupeKey: string; alsoTo?: readonly number[]; transaction?: Transaction },
+): Promise<number[]> {
+  const had = await db.models.OutboxMessage.findAll({
+    where: { cardId: card.id, kind: 'card' },
+    attributes: ['recipientUserId'],
+    transaction: opts.transaction,
+  });
+  const holders = [...new Set(had.map((r) => r.recipientUserId))];
+  const rows = holders.map((recipientUserId) => ({
+    recipientUserId,
+    kind: 'card_update' as const,
+    cardId: card.id,
+    payload: { kind: 'card', card } as unknown as Record<string, unknown>,
+    dedupeKey: `${opts.dedupeKey}:${recipientUserId}`,
+  }));
+  await insert(db, rows, opts.transaction);
+  announce(holders, opts.transaction);
+  const newcomers = (opts.alsoTo ?? []).filter((u) => !holders.includes(u));
+  if (newcomers.length) await pushTo(db, newcomers, { kind: 'card', card }, opts);
+  return holders;
+}
+
+interface Row {
+  recipientUserId: number;
+  kind: 'text' | 'card' | 'card_update';
+  cardId: string | null;
+  payload: Record<string, unknown>;
+  dedupeKey: string | null;
+}
+
+async function insert(db: Db, rows: Row[], t?: Transaction): Promise<number> {
+  if (rows.length === 0) return 0;
+  const write = async (tx: Transaction) => {
+    const before = await db.models.OutboxMessage.count({
+      where: { dedupeKey: { [Op.in]: rows.map((r) => r.dedupeKey).filter((k): k is string => !!k) } },
+      transaction: tx,
+    });
+    await db.models.OutboxMessage.bulkCreate(rows, { ignoreDuplicates: true, transaction: tx });
+    return rows.length - before;
+  };
+  return t ? write(t) : db.writeTx(write);
+}
+
+/** The user's messages after the cursor, oldest first, and the cursor to ask from next. */
+export async function inboxSince(db: Db, userId: number, after: number, limit = 100): Promise<{ messages: InboxMessage[]; next: number }> {
+  const rows = await db.models.OutboxMessage.findAll({
+    where: { recipientUserId: userId, id: { [Op.gt]: after } },
+    order: [['id', 'ASC']],
+    limit,
+  });
+  return {
+    messages: rows.map((r) => ({
+      cursor: r.id,
+      kind: r.kind,
+      reply: r.payload as unknown as Reply,
+      at: r.createdAt.toISOString(),
+    })),
+    next: rows.length ? (rows[rows.length - 1] as (typeof rows)[number]).id : after,
+  };
+}

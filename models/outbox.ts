@@ -1,0 +1,37 @@
+import { type CreationOptional, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
+import { fk, json, pk, stamps, str } from './columns';
+import { tableOptions } from './options';
+
+/**
+ * The outbox (U1, B2): every message the bot pushes to a user — text, card, or an in-place
+ * update of a card the user already has. Its id is the user's inbox cursor; channel adapters
+ * deliver from here with their platform's rate limits. The dedupe key makes a retried
+ * activity push once.
+ */
+export function defineOutbox(sequelize: Sequelize) {
+  class OutboxMessage extends Model<InferAttributes<OutboxMessage>, InferCreationAttributes<OutboxMessage>> {
+    declare id: CreationOptional<number>;
+    declare recipientUserId: number;
+    declare kind: 'text' | 'card' | 'card_update';
+    /** the card's stable id (cards and card updates) */
+    declare cardId: string | null;
+    /** the neutral Reply: { kind: 'text', text } or { kind: 'card', card } */
+    declare payload: Record<string, unknown>;
+    declare dedupeKey: string | null;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+  }
+  OutboxMessage.init(
+    {
+      id: pk(),
+      recipientUserId: fk('users', { onDelete: 'CASCADE' }),
+      kind: str(16),
+      cardId: str(128, { nullable: true }),
+      payload: json({}),
+      dedupeKey: str(191, { nullable: true, unique: true }),
+      ...stamps(),
+    },
+    tableOptions(sequelize, 'outbox_messages', [{ fields: ['recipient_user_id', 'id'] }, { fields: ['card_id'] }]),
+  );
+  return { OutboxMessage };
+}
