@@ -1,9 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { consoleRoutes } from './app/console';
+import { Client } from '@temporalio/client';
+import { consoleRoutes, endConsoleStreams } from './app/console';
 import { createHttpApp, listen } from './app/http';
 import { createLogger } from './app/logger';
 import { startTemporal } from './app/temporal';
+import { startWorker } from './app/worker';
+import { createFlows } from './bot/flows';
 import { loadConfigOrExit } from './config';
 import { openDb } from './models/db';
 import { migrate } from './models/migrations';
@@ -11,8 +14,8 @@ import { isEmpty, seedDemoCompany } from './models/seed/demo-company';
 
 /**
  * The composition root of `npm start`: config → database (migrated, demo company on first
- * start) → Temporal (embedded unless TEMPORAL_ADDRESS) → HTTP with the chat console. The
- * worker and the IM channels join here as their issues land.
+ * start) → Temporal (embedded unless TEMPORAL_ADDRESS) → the worker (workflows + activities)
+ * → HTTP with the chat console. The IM channels join here as their issues land.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -46,9 +49,23 @@ async function main(): Promise<void> {
   }
   const temporal = await startTemporal(config, log);
   running.push({ name: 'temporal', stop: () => temporal.stop() });
-  const chatConsole = consoleRoutes({ db, config, now: () => new Date() });
-  const server: Server = await listen(createHttpApp({ db, temporal }, chatConsole), config.app.port);
-  running.push({ name: 'http', stop: () => new Promise<void>((r) => server.close(() => r())) });
+  const worker = await startWorker({ config, db, address: temporal.address, log });
+  running.push({ name: 'worker', stop: () => worker.stop() });
+  log.info(`工作进程 worker: task queue ${config.temporal.taskQueue}`);
+  const flows = createFlows(
+    new Client({ connection: temporal.connection, namespace: config.temporal.namespace }),
+    config.temporal.taskQueue,
+  );
+  const chatConsole = consoleRoutes({ db, config, now: () => new Date(), flows });
+  const server: Server = await listen(createHttpApp({ db, temporal, worker }, chatConsole), config.app.port);
+  running.push({
+    name: 'http',
+    stop: () =>
+      new Promise<void>((r) => {
+        endConsoleStreams();
+        server.close(() => r());
+      }),
+  });
   const { port } = server.address() as AddressInfo;
   if (!stopping) log.info(`已启动 ready: http://localhost:${port}/healthz — 控制台 console: http://localhost:${port}/`);
 }

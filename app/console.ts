@@ -1,21 +1,55 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import type Koa from 'koa';
+import { handleAction } from '../bot/actions';
+import type { Reply } from '../bot/cards/card';
 import { renderHtml } from '../bot/cards/render-html';
 import { type BotDeps, handleText } from '../bot/dispatch';
+import { type InboxMessage, inboxSince, outboxEvents } from '../bot/outbox';
 
 /**
  * The local web chat console: the page at / and the HTTP API it uses (README "Console API").
  * Cards come back as the neutral JSON (so a program can find a button) plus their HTML.
+ * Pushes (bot/outbox) are read by cursor: a page of them (`inbox`, optionally long-polled) or a
+ * Server-Sent Events stream. Both wake on `outboxEvents` and poll the database every second,
+ * because a push may be written by another process (a worker).
  */
 const MAX_BODY = 64 * 1024;
 const PAGE = join(__dirname, '..', 'web', 'console.html');
+const MAX_LIMIT = 200;
+const MAX_WAIT_S = 25;
+
+export interface ConsoleOptions {
+  /** how often a waiting long poll or an open stream re-reads the database (ms) */
+  pollMs?: number;
+  /** how often an open stream sends a comment line to keep proxies from closing it (ms) */
+  heartbeatMs?: number;
+}
+
+/**
+ * Every open stream and waiting long poll, by the function that ends it. main.ts may call
+ * endConsoleStreams() before closing the HTTP server; without the call, each one notices
+ * within a poll interval that its server stopped listening and ends itself.
+ */
+const open = new Set<() => void>();
+
+export function endConsoleStreams(): void {
+  for (const end of [...open]) end();
+}
+
+/** How many streams and long polls are open (tests, diagnostics). */
+export function openConsoleStreams(): number {
+  return open.size;
+}
 
 class BadRequest extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly status = 400,
   ) {
     super(message);
   }
@@ -32,12 +66,14 @@ async function jsonBody(ctx: Koa.Context): Promise<Record<string, unknown>> {
   }
   try {
     const v = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
-    return v as Record<string, unknown>;
+    if (!isPlainObject(v)) throw new Error('not an object');
+    return v;
   } catch {
     throw new BadRequest('body', 'expected a JSON object');
   }
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function requireString(body: Record<string, unknown>, field: string, max: number): string {
   const v = body[field];
@@ -46,7 +82,194 @@ function requireString(body: Record<string, unknown>, field: string, max: number
   return v;
 }
 
-export function consoleRoutes(deps: BotDeps): Koa.Middleware {
+/** A card button's value: a flat object of strings, finite numbers and booleans (bot/cards/card.ts). */
+function requireValue(body: Record<string, unknown>): Record<string, string | number | boolean> {
+  const v = body.value;
+  if (!isPlainObject(v)) throw new BadRequest('value', 'value is required (a JSON object)');
+  for (const [k, x] of Object.entries(v)) {
+    if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x))))
+      throw new BadRequest('value', `value.${k} must be a string, a number or a boolean`);
+  }
+  return v as Record<string, string | number | boolean>;
+}
+
+function optionalComment(body: Record<string, unknown>): string | undefined {
+  const v = body.comment;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new BadRequest('comment', 'comment must be a string');
+  if (v.length > 500) throw new BadRequest('comment', 'comment is longer than 500 characters');
+  return v.trim() === '' ? undefined : v;
+}
+
+/** One query parameter as a string (undefined when absent); repeated parameters are refused. */
+function queryParam(ctx: Koa.Context, name: string): string | undefined {
+  const v = ctx.query[name];
+  if (Array.isArray(v)) throw new BadRequest(name, `${name} is given more than once`);
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function cursorParam(raw: string | undefined, field: string): number {
+  if (raw === undefined) return 0;
+  if (!/^\d{1,15}$/.test(raw)) throw new BadRequest(field, `${field} must be a cursor (a non-negative integer)`);
+  return Number(raw);
+}
+
+function intParam(raw: string | undefined, field: string, min: number, max: number, dflt: number): number {
+  if (raw === undefined) return dflt;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw new BadRequest(field, `${field} must be an integer from ${min} to ${max}`);
+  return Number(raw);
+}
+
+/** The user a query names by login (the console's userId); 404 when there is no such active user. */
+async function queryUser(deps: BotDeps, ctx: Koa.Context): Promise<{ id: number; login: string }> {
+  const login = queryParam(ctx, 'userId');
+  if (login === undefined) throw new BadRequest('userId', 'userId is required');
+  if (login.length > 64) throw new BadRequest('userId', 'userId is longer than 64 characters');
+  const user = await deps.db.models.User.findOne({ where: { login, active: true }, attributes: ['id', 'login'] });
+  if (!user) throw new BadRequest('userId', `no user ${login}`, 404);
+  return { id: user.id, login: user.login };
+}
+
+const withHtml = (r: Reply) => (r.kind === 'card' ? { ...r, html: renderHtml(r.card) } : r);
+const forPage = (m: InboxMessage) => ({ ...m, reply: withHtml(m.reply) });
+
+/** True once the HTTP server this request came through has stopped listening (server.close()). */
+function serverStopped(ctx: Koa.Context): boolean {
+  const server = (ctx.req.socket as { server?: Server }).server;
+  return server !== undefined && !server.listening;
+}
+
+/**
+ * Resolves when `userId` may have something after `after`: an outbox event for them, a row
+ * found by the poll, the deadline, the client leaving, or the server stopping (then with true).
+ */
+function waitForNews(deps: BotDeps, ctx: Koa.Context, userId: number, after: number, ms: number, pollMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (stopping = false) => {
+      if (done) return;
+      done = true;
+      clearTimeout(deadline);
+      clearInterval(poll);
+      outboxEvents.off('pushed', onPush);
+      ctx.res.off('close', onClose);
+      open.delete(onStop);
+      resolve(stopping);
+    };
+    const onClose = () => finish();
+    const onStop = () => finish(true);
+    const onPush = (id: number) => {
+      if (id === userId) finish();
+    };
+    const check = async () => {
+      if (serverStopped(ctx)) return finish(true);
+      try {
+        if ((await inboxSince(deps.db, userId, after, 1)).messages.length) finish();
+      } catch {
+        finish();
+      }
+    };
+    const deadline = setTimeout(() => finish(), ms);
+    const poll = setInterval(() => void check(), pollMs);
+    outboxEvents.on('pushed', onPush);
+    ctx.res.on('close', onClose);
+    open.add(onStop);
+    void check(); // a push may have landed between the caller's read and the subscription
+  });
+}
+
+/** Writes a chunk, waiting for the socket to drain when its buffer is full (a slow reader). */
+function write(res: ServerResponse, chunk: string): Promise<void> | undefined {
+  if (res.write(chunk)) return undefined;
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * The Server-Sent Events stream of a user's pushes after `after`: the backlog, then each new
+ * message as it is written. Ends (and removes its listener and timers) when the client leaves,
+ * on endConsoleStreams(), or when the server stops listening.
+ */
+function stream(deps: BotDeps, ctx: Koa.Context, userId: number, after: number, pollMs: number, heartbeatMs: number): void {
+  ctx.respond = false;
+  const res = ctx.res;
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  ctx.req.socket.setNoDelay(true);
+  res.write('retry: 3000\n\n');
+  let cursor = after;
+  let closed = false;
+  let pumping = false;
+  let again = false;
+
+  // Ending the response also closes the connection: left idle, a keep-alive connection would
+  // hold a closing server open until its keep-alive timeout. The browser reconnects by itself.
+  const end = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(poll);
+    clearInterval(heartbeat);
+    outboxEvents.off('pushed', onPush);
+    res.off('close', end);
+    open.delete(end);
+    const socket = res.socket;
+    if (!res.writableEnded) res.end(() => socket?.end());
+  };
+  const pump = async () => {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        for (;;) {
+          const page = await inboxSince(deps.db, userId, cursor, MAX_LIMIT);
+          for (const m of page.messages) {
+            if (closed) return;
+            await write(res, `id: ${m.cursor}\nevent: message\ndata: ${JSON.stringify(forPage(m))}\n\n`);
+            cursor = m.cursor;
+          }
+          if (page.messages.length < MAX_LIMIT) break;
+        }
+      } while (again && !closed);
+    } catch {
+      end(); // the database went away (shutting down): the browser reconnects with Last-Event-ID
+    } finally {
+      pumping = false;
+    }
+  };
+  const onPush = (id: number) => {
+    if (id === userId) void pump();
+  };
+  const poll = setInterval(() => (serverStopped(ctx) ? end() : void pump()), pollMs);
+  const heartbeat = setInterval(() => {
+    if (!closed) res.write(': ping\n\n');
+  }, heartbeatMs);
+  poll.unref();
+  heartbeat.unref();
+  outboxEvents.on('pushed', onPush);
+  res.on('close', end);
+  open.add(end);
+  void pump();
+}
+
+export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Middleware {
+  const pollMs = opts.pollMs ?? 1000;
+  const heartbeatMs = opts.heartbeatMs ?? 15_000;
   return async (ctx, next) => {
     try {
       if (ctx.method === 'GET' && ctx.path === '/') {
@@ -71,12 +294,48 @@ export function consoleRoutes(deps: BotDeps): Koa.Middleware {
         const text = requireString(body, 'text', 2000);
         const messageId = typeof body.messageId === 'string' && body.messageId ? body.messageId : randomUUID();
         const replies = await handleText(deps, { userLogin: userId, text, messageId });
-        ctx.body = { replies: replies.map((r) => (r.kind === 'card' ? { ...r, html: renderHtml(r.card) } : r)) };
+        ctx.body = { replies: replies.map(withHtml) };
+        return;
+      }
+      if (ctx.method === 'POST' && ctx.path === '/console/api/actions') {
+        const body = await jsonBody(ctx);
+        const userId = requireString(body, 'userId', 64);
+        const cardId = requireString(body, 'cardId', 128);
+        const action = requireString(body, 'action', 64);
+        if (!/^[A-Za-z][\w.-]*$/.test(action)) throw new BadRequest('action', 'action must look like quote.submit');
+        const value = requireValue(body);
+        const comment = optionalComment(body);
+        const replies = await handleAction(deps, { userLogin: userId, cardId, action, value, ...(comment ? { comment } : {}) });
+        ctx.body = { replies: replies.map(withHtml) };
+        return;
+      }
+      if (ctx.method === 'GET' && ctx.path === '/console/api/inbox') {
+        const after = cursorParam(queryParam(ctx, 'after'), 'after');
+        const limit = intParam(queryParam(ctx, 'limit'), 'limit', 1, MAX_LIMIT, 100);
+        const wait = intParam(queryParam(ctx, 'wait'), 'wait', 0, MAX_WAIT_S, 0);
+        const user = await queryUser(deps, ctx);
+        let page = await inboxSince(deps.db, user.id, after, limit);
+        if (page.messages.length === 0 && wait > 0) {
+          // When the server is stopping, answer what there is and let the connection go with it.
+          const stopping = await waitForNews(deps, ctx, user.id, after, wait * 1000, pollMs);
+          if (stopping || serverStopped(ctx)) ctx.set('Connection', 'close');
+          if (!ctx.res.destroyed) page = await inboxSince(deps.db, user.id, after, limit);
+        }
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { messages: page.messages.map(forPage), next: page.next };
+        return;
+      }
+      if (ctx.method === 'GET' && ctx.path === '/console/api/stream') {
+        // A reconnecting EventSource says where it got to; that wins over the URL's `after`.
+        const lastEventId = ctx.get('Last-Event-ID');
+        const after = lastEventId ? cursorParam(lastEventId, 'Last-Event-ID') : cursorParam(queryParam(ctx, 'after'), 'after');
+        const user = await queryUser(deps, ctx);
+        stream(deps, ctx, user.id, after, pollMs, heartbeatMs);
         return;
       }
     } catch (e) {
       if (e instanceof BadRequest) {
-        ctx.status = 400;
+        ctx.status = e.status;
         ctx.body = { error: e.message, field: e.field };
         return;
       }

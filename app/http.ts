@@ -5,10 +5,11 @@ import type { Db } from '../models/db';
 export interface HealthSource {
   db: Db;
   temporal?: { health(): Promise<{ ok: boolean; mode: string; address: string; error?: string }> };
+  worker?: { health(): { ok: boolean; state: string; taskQueue: string } };
 }
 
-/** GET /healthz: 200 when the database answers, 503 with the reason when it does not. */
-export async function health({ db, temporal }: HealthSource) {
+/** GET /healthz: 200 when the database, Temporal and the worker answer; 503 with the reason when one does not. */
+export async function health({ db, temporal, worker }: HealthSource) {
   const started = Date.now();
   let database: Record<string, unknown>;
   try {
@@ -18,7 +19,13 @@ export async function health({ db, temporal }: HealthSource) {
     database = { ok: false, dialect: db.dialect, error: (e as Error).message };
   }
   const temporalState = temporal ? await temporal.health() : undefined;
-  return { ok: database.ok === true && (temporalState?.ok ?? true), database, ...(temporalState ? { temporal: temporalState } : {}) };
+  const workerState = worker?.health();
+  return {
+    ok: database.ok === true && (temporalState?.ok ?? true) && (workerState?.ok ?? true),
+    database,
+    ...(temporalState ? { temporal: temporalState } : {}),
+    ...(workerState ? { worker: workerState } : {}),
+  };
 }
 
 export function createHttpApp(src: HealthSource, ...routes: Koa.Middleware[]): Koa {

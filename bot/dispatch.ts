@@ -8,8 +8,10 @@ import { helpCommand } from './commands/help';
 import { orderCommand } from './commands/order';
 import { paymentCommand } from './commands/payment';
 import { quoteCommand } from './commands/quote';
+import { shipCommand } from './commands/ship';
 import { stockCommand } from './commands/stock';
 import { tasksCommand } from './commands/tasks';
+import type { Flows } from './flows';
 import { loadUser } from './user-context';
 
 /**
@@ -21,6 +23,8 @@ export interface BotDeps {
   db: Db;
   config: AppConfig;
   now: () => Date;
+  /** the workflows; absent when Temporal is not connected (flow commands then say so) */
+  flows?: Flows;
 }
 
 export interface IncomingText {
@@ -53,15 +57,13 @@ export async function handleText(deps: BotDeps, msg: IncomingText): Promise<Repl
         return say('只有销售可以报价', 'Only sales can quote');
       return quoteCommand(deps.db, deps.config, user, cmd, { today: businessDay(now), locale });
     case 'order':
-      return orderCommand(deps.db, user, cmd.orderNo, { locale });
+      return orderCommand(deps.db, user, cmd.orderNo, { locale, flows: deps.flows, now });
     case 'payment':
-      return paymentCommand(deps.db, user, cmd, { messageId: msg.messageId, locale });
+      return paymentCommand(deps.db, user, cmd, { messageId: msg.messageId, locale, flows: deps.flows });
     case 'tasks':
       return tasksCommand(deps.db, user, { locale });
     case 'ship':
       if (!['warehouse', 'admin'].includes(user.roleCode)) return say('只有仓库可以登记发货', 'Only the warehouse can ship');
-      // Shipping moves stock, receivables and the order's state together; it runs through the
-      // order workflow (issue 4, next part), so it is refused rather than half-done here.
-      return say('发货需通过订单流程登记，该流程尚未上线', 'Shipping is recorded through the order workflow, which is not live yet');
+      return shipCommand(deps.db, deps.flows, user, cmd, { messageId: msg.messageId, locale });
   }
 }

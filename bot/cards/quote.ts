@@ -26,6 +26,8 @@ export interface QuoteCardData {
   approvals: (ApprovalStep & { approverName: string })[];
   /** cost and margin are shown only to roles allowed to see cost */
   showCost: boolean;
+  /** once submitted or cancelled: the banner says so and the buttons go */
+  stage?: { text: { zh: string; en: string }; tone: 'info' | 'success' | 'warning' | 'danger' };
 }
 
 const ROLE_NAMES: Record<string, [string, string]> = {
@@ -74,7 +76,9 @@ export function quoteDraftCard(d: QuoteCardData, locale: Locale = 'zh'): Card {
   return {
     id: `quote:${d.quoteId}`,
     title: `${t(locale, '报价单', 'Quote')} ${d.number} · ${d.customer}`,
-    status: { text: t(locale, '草稿', 'Draft'), tone: 'info' },
+    status: d.stage
+      ? { text: t(locale, d.stage.text.zh, d.stage.text.en), tone: d.stage.tone }
+      : { text: t(locale, '草稿', 'Draft'), tone: 'info' },
     fields,
     table: {
       columns: t(locale, '商品|数量|阶梯单价|不含税金额|税额|可用|最早发货', 'Item|Qty|Tier price|Net|VAT|Available|Ships').split('|'),
@@ -90,9 +94,11 @@ export function quoteDraftCard(d: QuoteCardData, locale: Locale = 'zh'): Card {
       ]),
     },
     notes,
-    buttons: [
-      { text: t(locale, '提交审批', 'Submit for approval'), action: 'quote.submit', value: { quoteId: d.quoteId }, style: 'primary' },
-      { text: t(locale, '取消', 'Cancel'), action: 'quote.cancel', value: { quoteId: d.quoteId }, style: 'danger' },
-    ],
+    buttons: d.stage
+      ? []
+      : [
+          { text: t(locale, '提交审批', 'Submit for approval'), action: 'quote.submit', value: { quoteId: d.quoteId }, style: 'primary' },
+          { text: t(locale, '取消', 'Cancel'), action: 'quote.cancel', value: { quoteId: d.quoteId }, style: 'danger' },
+        ],
   };
 }

@@ -25,7 +25,7 @@ export function renderHtml(card: Card): string {
       '<div class="buttons">',
       ...card.buttons.map(
         (b) =>
-          `<button class="${b.style ?? 'default'}" data-action="${esc(b.action)}" data-value="${esc(JSON.stringify(b.value))}">${esc(b.text)}</button>`,
+          `<button type="button" class="${b.style ?? 'default'}" data-action="${esc(b.action)}" data-value="${esc(JSON.stringify(b.value))}">${esc(b.text)}</button>`,
       ),
       '</div>',
     );

@@ -1,15 +1,54 @@
 import { formatFen } from '../../domain/money';
 import { ORDER_STATUS } from '../../domain/statuses';
 import type { Db } from '../../models/db';
+import { elapsed } from '../../workflows/format';
+import type { OrderFlowState } from '../../workflows/messages';
+import { mayCancel } from '../actions/order-cancel';
 import { type Locale, type Reply, t } from '../cards/card';
+import type { Flows } from '../flows';
 import { canSeeCustomer, type UserContext } from '../user-context';
 
+/** The flow's state as a sentence: whose approval it waits for and for how long, or its phase. */
+export function flowWords(s: OrderFlowState, now: number): { zh: string; en: string } {
+  if (s.waitingFor && (s.phase === 'approval' || s.phase === 'credit_approval')) {
+    const e = elapsed(now - s.waitingFor.since);
+    const what = s.phase === 'credit_approval' ? { zh: '超信用额度审批', en: 'credit override' } : { zh: '审批', en: 'approval' };
+    return {
+      zh: `等待 ${s.waitingFor.approverName} ${what.zh}，已等待 ${e.zh}${s.waitingFor.escalated ? '（已升级）' : s.waitingFor.reminded ? '（已提醒）' : ''}`,
+      en: `waiting for ${s.waitingFor.approverName}'s ${what.en} for ${e.en}`,
+    };
+  }
+  const words: Record<OrderFlowState['phase'], { zh: string; en: string }> = {
+    approval: { zh: '审批中', en: 'being approved' },
+    credit_approval: { zh: '等待超信用额度审批', en: 'awaiting the credit override' },
+    rejected: { zh: '已驳回', en: 'rejected' },
+    to_ship: { zh: '待发货', en: 'to ship' },
+    partially_shipped: { zh: `部分发货（${s.shipments.length} 次），待发余量`, en: `partially shipped (${s.shipments.length})` },
+    collecting: { zh: '已全部发货，等待回款', en: 'shipped, awaiting payment' },
+    completed: { zh: '已完成', en: 'completed' },
+    cancelled: { zh: '已取消', en: 'cancelled' },
+  };
+  const backorder = s.backorders.length && ['to_ship', 'partially_shipped'].includes(s.phase);
+  const w = words[s.phase];
+  return backorder
+    ? {
+        zh: `${w.zh}；欠货 ${s.backorders.map((b) => `${b.sku}×${b.qty}`).join('、')}`,
+        en: `${w.en}; back-ordered ${s.backorders.map((b) => `${b.sku}x${b.qty}`).join(', ')}`,
+      }
+    : w;
+}
+
 /**
- * 订单 SO-…: the order's state in words, each line's shipped and back-ordered quantity, its
- * shipments with tracking numbers and its receivables. (Once an order runs as a workflow, its
- * live state — whose approval it waits for, since when — is added from the workflow's query.)
+ * 订单 SO-…: the order's state in words — from its live flow when it has one ("等待 王芳 审批，
+ * 已等待 2 小时"), else from the books — each line's shipped and back-ordered quantity, its
+ * shipments with tracking numbers and its receivables; a cancel button for who may cancel.
  */
-export async function orderCommand(db: Db, user: UserContext, orderNo: string, opts: { locale?: Locale }): Promise<Reply[]> {
+export async function orderCommand(
+  db: Db,
+  user: UserContext,
+  orderNo: string,
+  opts: { locale?: Locale; flows?: Flows; now?: Date },
+): Promise<Reply[]> {
   const locale = opts.locale ?? 'zh';
   const { SalesOrder, SalesOrderLine, Product, Customer, Shipment, Receivable } = db.models;
   const order = await SalesOrder.findOne({ where: { number: orderNo } });
@@ -24,6 +63,8 @@ export async function orderCommand(db: Db, user: UserContext, orderNo: string, o
   ]);
   const products = await Product.findAll({ where: { id: lines.map((l) => l.productId) } });
   const status = ORDER_STATUS.labels[order.status as keyof typeof ORDER_STATUS.labels];
+  const live = order.workflowId && opts.flows ? await opts.flows.orderState(order.workflowId).catch(() => null) : null;
+  const liveWords = live ? flowWords(live, (opts.now ?? new Date()).getTime()) : null;
   const notes = [
     ...shipments.map((s) =>
       t(locale, `发货 ${s.number}：${s.carrier} ${s.trackingNo}`, `shipment ${s.number}: ${s.carrier} ${s.trackingNo}`),
@@ -43,7 +84,7 @@ export async function orderCommand(db: Db, user: UserContext, orderNo: string, o
         id: `order:${order.id}`,
         title: `${t(locale, '订单', 'Order')} ${order.number} · ${customer.name}`,
         status: {
-          text: t(locale, status?.zh ?? order.status, status?.en ?? order.status),
+          text: liveWords ? t(locale, liveWords.zh, liveWords.en) : t(locale, status?.zh ?? order.status, status?.en ?? order.status),
           tone: order.status === 'cancelled' ? 'danger' : order.status === 'completed' ? 'success' : 'info',
         },
         fields: [
@@ -59,6 +100,10 @@ export async function orderCommand(db: Db, user: UserContext, orderNo: string, o
           }),
         },
         notes: notes.length ? notes : [t(locale, '尚未发货', 'not shipped yet')],
+        buttons:
+          order.workflowId && !['completed', 'cancelled'].includes(order.status) && mayCancel(user, order)
+            ? [{ text: t(locale, '取消订单', 'Cancel order'), action: 'order.cancel', value: { orderId: order.id }, style: 'danger' }]
+            : [],
       },
     },
   ];

@@ -2,6 +2,7 @@ import { createPaymentActivities } from '../../activities/payment';
 import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
 import { paymentCard } from '../cards/payment';
+import type { Flows } from '../flows';
 import { resolveOne } from '../resolve';
 import { canSeeCustomer, type UserContext } from '../user-context';
 
@@ -16,7 +17,7 @@ export async function paymentCommand(
   db: Db,
   user: UserContext,
   cmd: { customer: string; amountFen: number },
-  opts: { messageId: string; locale?: Locale },
+  opts: { messageId: string; locale?: Locale; flows?: Flows },
 ): Promise<Reply[]> {
   const locale = opts.locale ?? 'zh';
   const text = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
@@ -42,5 +43,17 @@ export async function paymentCommand(
     amountFen: cmd.amountFen,
     recordedByUserId: user.id,
   });
+  if (opts.flows && result.cleared.length) {
+    // the receivables' and orders' flows re-read the books: dunning stops, orders complete
+    const recs = await db.models.Receivable.findAll({ where: { id: result.cleared.map((c) => c.receivableId) } });
+    const orders = await db.models.SalesOrder.findAll({
+      where: { id: recs.map((r) => r.salesOrderId).filter((x): x is number => x !== null) },
+    });
+    await opts.flows.paymentApplied(
+      result.paymentId,
+      recs.map((r) => r.workflowId).filter((x): x is string => !!x),
+      orders.map((o) => o.workflowId).filter((x): x is string => !!x),
+    );
+  }
   return [{ kind: 'card', card: paymentCard(hit.found.name, result, locale) }];
 }

@@ -1,0 +1,52 @@
+import type { AppConfig } from '../../config';
+import { businessDay } from '../../domain/calendar';
+import type { Db } from '../../models/db';
+import type { Reply } from '../cards/card';
+import type { Flows } from '../flows';
+import type { UserContext } from '../user-context';
+import { quoteCardFromBooks } from './quote-card';
+
+const HOUR = 3_600_000;
+
+/** 提交审批 on a draft quote: starts its quote-to-cash flow (once, however often it is clicked). */
+export async function submitQuote(
+  db: Db,
+  config: AppConfig,
+  flows: Flows,
+  user: UserContext,
+  quoteId: number,
+  now: Date,
+): Promise<Reply[]> {
+  const quote = await db.models.Quote.findByPk(quoteId);
+  if (!quote) return [{ kind: 'text', text: `没有找到报价单 ${quoteId}` }];
+  if (quote.ownerUserId !== user.id && !['sales_manager', 'sales_director', 'admin'].includes(user.roleCode))
+    return [{ kind: 'text', text: `只有报价人可以提交 ${quote.number}` }];
+  if (quote.status === 'draft' && quote.validUntil < businessDay(now))
+    return [{ kind: 'text', text: `报价 ${quote.number} 已于 ${quote.validUntil} 过期，请重新报价` }];
+  if (quote.status !== 'draft' && !quote.workflowId) return [{ kind: 'text', text: `报价 ${quote.number} 不是草稿，不能提交` }];
+  const { started } = await flows.submitQuote({
+    quoteId: quote.id,
+    quoteNumber: quote.number,
+    submittedByUserId: user.id,
+    reminderMs: config.reminders.approvalReminderHours * HOUR,
+    escalationMs: config.reminders.approvalEscalationHours * HOUR,
+  });
+  const card = await quoteCardFromBooks(db, config, quote.id, user, { text: { zh: '已提交审批', en: 'Submitted' }, tone: 'success' });
+  const replies: Reply[] = card ? [{ kind: 'card', card }] : [];
+  replies.push({ kind: 'text', text: started ? `报价 ${quote.number} 已提交，审批进度会推送给您` : `报价 ${quote.number} 已经提交过了` });
+  return replies;
+}
+
+/** 取消 on a draft quote. */
+export async function cancelQuote(db: Db, config: AppConfig, user: UserContext, quoteId: number): Promise<Reply[]> {
+  const quote = await db.models.Quote.findByPk(quoteId);
+  if (!quote) return [{ kind: 'text', text: `没有找到报价单 ${quoteId}` }];
+  if (quote.ownerUserId !== user.id && !['sales_manager', 'sales_director', 'admin'].includes(user.roleCode))
+    return [{ kind: 'text', text: `只有报价人可以取消 ${quote.number}` }];
+  const [n] = await db.writeTx((t) =>
+    db.models.Quote.update({ status: 'cancelled' }, { where: { id: quoteId, status: 'draft' }, transaction: t }),
+  );
+  if (n === 0) return [{ kind: 'text', text: `报价 ${quote.number} 已提交审批，请在订单上取消（订单卡片的“取消订单”）` }];
+  const card = await quoteCardFromBooks(db, config, quote.id, user, { text: { zh: '已取消', en: 'Cancelled' }, tone: 'danger' });
+  return card ? [{ kind: 'card', card }] : [];
+}

@@ -1,0 +1,89 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+import { BUSINESS_TZ } from '../../domain/calendar';
+import { formatBp, formatFen } from '../../domain/money';
+import { type Card, type Locale, t } from './card';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+export type ApprovalCardState =
+  | { kind: 'pending' }
+  | { kind: 'refused'; reason: { zh: string; en: string } }
+  | { kind: 'decided'; decision: 'approve' | 'reject'; by: string; at: Date; comment: string | null }
+  | { kind: 'closed'; why: { zh: string; en: string } };
+
+export interface ApprovalCardData {
+  stepId: number;
+  workflowId: string;
+  subject: 'quote' | 'credit_override';
+  stepNo: number;
+  totalSteps: number;
+  approverName: string;
+  quoteNumber: string;
+  orderNumber: string;
+  customer: string;
+  repName: string;
+  totalFen: number;
+  manualDiscountBp: number;
+  lines: { sku: string; name: string; qty: number; unitPriceFen: number; available: number }[];
+  reasons: { zh: string; en: string }[];
+  credit?: { limitFen: number; exposureFen: number; overByFen: number };
+  state: ApprovalCardState;
+}
+
+const when = (d: Date) => dayjs(d).tz(BUSINESS_TZ).format('MM-DD HH:mm');
+
+/**
+ * The approval card an approver decides on, and everyone who received it sees updated in
+ * place: who decided, when, the comment; the buttons go once it is decided or closed.
+ */
+export function approvalCard(d: ApprovalCardData, locale: Locale = 'zh'): Card {
+  const s = d.state;
+  const status =
+    s.kind === 'pending'
+      ? { text: t(locale, `待 ${d.approverName} 审批`, `Awaiting ${d.approverName}`), tone: 'warning' as const }
+      : s.kind === 'refused'
+        ? { text: t(locale, `无法同意：${s.reason.zh}`, `Cannot approve: ${s.reason.en}`), tone: 'danger' as const }
+        : s.kind === 'decided'
+          ? s.decision === 'approve'
+            ? { text: t(locale, `${s.by} 已同意 · ${when(s.at)}`, `Approved by ${s.by} · ${when(s.at)}`), tone: 'success' as const }
+            : { text: t(locale, `${s.by} 已驳回 · ${when(s.at)}`, `Rejected by ${s.by} · ${when(s.at)}`), tone: 'danger' as const }
+          : { text: t(locale, s.why.zh, s.why.en), tone: 'info' as const };
+  const fields = [
+    { label: t(locale, '客户', 'Customer'), value: d.customer },
+    { label: t(locale, '销售', 'Rep'), value: d.repName },
+    { label: t(locale, '订单', 'Order'), value: `${d.orderNumber}（${t(locale, '报价', 'quote')} ${d.quoteNumber}）` },
+    { label: t(locale, '价税合计', 'Total incl. VAT'), value: formatFen(d.totalFen) },
+    { label: t(locale, '手工折扣', 'Manual discount'), value: formatBp(d.manualDiscountBp) },
+    { label: t(locale, '审批步骤', 'Step'), value: `${d.stepNo}/${d.totalSteps} · ${d.approverName}` },
+  ];
+  if (d.credit)
+    fields.push(
+      { label: t(locale, '信用额度', 'Credit limit'), value: formatFen(d.credit.limitFen) },
+      { label: t(locale, '占用（含本单）', 'Exposure incl. this order'), value: formatFen(d.credit.exposureFen) },
+      { label: t(locale, '超出', 'Over by'), value: formatFen(d.credit.overByFen) },
+    );
+  if (s.kind === 'decided' && s.comment) fields.push({ label: t(locale, '意见', 'Comment'), value: s.comment });
+  const open = s.kind === 'pending' || s.kind === 'refused';
+  const value = { stepId: d.stepId, workflowId: d.workflowId };
+  return {
+    id: `approval:${d.stepId}`,
+    title: `${d.subject === 'credit_override' ? t(locale, '超信用额度审批', 'Credit override') : t(locale, '报价审批', 'Quote approval')} · ${d.customer}`,
+    status,
+    fields,
+    table: {
+      columns: t(locale, '商品|数量|单价|可用库存', 'Item|Qty|Unit price|Available').split('|'),
+      align: ['left', 'right', 'right', 'right'],
+      rows: d.lines.map((l) => [`${l.sku} ${l.name}`, String(l.qty), formatFen(l.unitPriceFen), String(l.available)]),
+    },
+    notes: d.reasons.map((r) => t(locale, `需审批原因：${r.zh}`, `why: ${r.en}`)),
+    buttons: open
+      ? [
+          { text: t(locale, '同意', 'Approve'), action: 'approval.approve', value, style: 'primary' },
+          { text: t(locale, '驳回', 'Reject'), action: 'approval.reject', value, style: 'danger' },
+        ]
+      : [],
+  };
+}

@@ -1,0 +1,3 @@
+/** The workflows the worker runs; the bundle's entry point. */
+export { quoteToCash } from './quote-to-cash';
+export { receivableCollection } from './receivable-collection';

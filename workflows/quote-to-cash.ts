@@ -1,0 +1,287 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { shanghaiMinute } from './format';
+import {
+  type ApprovalFacts,
+  type ApprovalStepInfo,
+  type Bilingual,
+  cancelUpdate,
+  type Decision,
+  decideUpdate,
+  type OrderFlowState,
+  type OrderPhase,
+  orderStateQuery,
+  paymentAppliedSignal,
+  receivableCollectionId,
+  receivableVoidSignal,
+  shipUpdate,
+} from './messages';
+import { receivableCollection } from './receivable-collection';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export interface QuoteToCashInput {
+  quoteId: number;
+  quoteNumber: string;
+  submittedByUserId: number;
+  /** from config at submission, so a config change does not rewrite running flows */
+  reminderMs: number;
+  escalationMs: number;
+}
+
+const refuse = (m: Bilingual) => ApplicationFailure.create({ message: m.zh, type: 'Refused', details: [m], nonRetryable: true });
+const TERMINAL: OrderPhase[] = ['completed', 'cancelled', 'rejected'];
+const PHASE_WORDS: Record<OrderPhase, Bilingual> = {
+  approval: { zh: '订单还在审批中', en: 'the order is still being approved' },
+  credit_approval: { zh: '订单在等待超信用额度审批', en: 'the order awaits the credit override' },
+  rejected: { zh: '订单已被驳回', en: 'the order was rejected' },
+  to_ship: { zh: '订单待发货', en: 'the order is to ship' },
+  partially_shipped: { zh: '订单部分发货', en: 'the order is partially shipped' },
+  collecting: { zh: '订单已全部发货', en: 'the order is fully shipped' },
+  completed: { zh: '订单已完成', en: 'the order is completed' },
+  cancelled: { zh: '订单已取消', en: 'the order is cancelled' },
+};
+
+/**
+ * One quote from submission to cash: the policy's approval steps in order (reminder, then
+ * escalation, while an approver waits) → credit check, with a finance override when over →
+ * the order confirmed and stock reserved (shortfalls back-ordered) → shipments, each raising
+ * a receivable with its own collection flow → completed when shipped and paid. A cancel at
+ * any point compensates. Every step that touches the books is an activity; `busy` keeps the
+ * main line, clicks and cancels from interleaving their writes.
+ */
+export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> {
+  const state: OrderFlowState = {
+    phase: 'approval',
+    orderId: 0,
+    orderNumber: '',
+    quoteNumber: input.quoteNumber,
+    waitingFor: null,
+    decided: [],
+    shipments: [],
+    receivables: [],
+    backorders: [],
+  };
+  let busy = false;
+  let deciding = false;
+  let current: ApprovalStepInfo | null = null;
+  const facts = new Map<number, ApprovalFacts>();
+  const decisions = new Map<number, Decision>();
+  let paymentsSeen = 0;
+  let paymentsHandled = 0;
+  let settleNeeded = false;
+  const cancelled = () => state.phase === 'cancelled';
+
+  async function locked<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
+  }
+
+  setHandler(orderStateQuery, () => state);
+  setHandler(paymentAppliedSignal, () => {
+    paymentsSeen++;
+  });
+
+  setHandler(
+    decideUpdate,
+    async (req) => {
+      deciding = true;
+      try {
+        return await locked(async () => {
+          if (req.decision === 'approve') {
+            const check = await acts.recheckApproval({ stepId: req.stepId, facts: facts.get(req.stepId) ?? {} });
+            if (!check.ok) {
+              // the card now shows the new facts; a second click decides on those
+              facts.set(req.stepId, check.facts);
+              return { ok: false, message: check.message };
+            }
+          }
+          const rec = await acts.recordDecision(req);
+          decisions.set(req.stepId, req.decision);
+          state.decided.push({
+            stepId: req.stepId,
+            approverName: rec.approverName,
+            decision: req.decision,
+            at: rec.at,
+            comment: req.comment,
+          });
+          return { ok: true, message: rec.message };
+        });
+      } finally {
+        deciding = false;
+      }
+    },
+    {
+      validator: (req) => {
+        const done = state.decided.find((d) => d.stepId === req.stepId);
+        if (done) {
+          const word = done.decision === 'approve' ? { zh: '同意', en: 'approved' } : { zh: '驳回', en: 'rejected' };
+          const when = shanghaiMinute(done.at);
+          throw refuse({
+            zh: `该审批已由 ${done.approverName} 于 ${when} ${word.zh}，无需重复操作`,
+            en: `already ${word.en} by ${done.approverName} at ${when}`,
+          });
+        }
+        if (TERMINAL.includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);
+        if (!current || current.stepId !== req.stepId)
+          throw refuse({ zh: '这一步审批尚未轮到或已结束', en: 'this approval step is not open' });
+        if (req.userId !== current.approverUserId)
+          throw refuse({ zh: `只有 ${current.approverName} 可以审批这一步`, en: `only ${current.approverName} may decide this step` });
+        if (deciding) throw refuse({ zh: '正在处理另一个操作，请稍候', en: 'another click is being processed' });
+      },
+    },
+  );
+
+  setHandler(
+    shipUpdate,
+    (req) =>
+      locked(async () => {
+        const res = await acts.recordShipment({ orderId: state.orderId, ...req });
+        if (!res.ok) return res;
+        if (!state.shipments.includes(res.shipmentNumber as string)) {
+          state.shipments.push(res.shipmentNumber as string);
+          state.receivables.push(res.receivable.number);
+          await startChild(receivableCollection, {
+            workflowId: receivableCollectionId(res.receivable.number),
+            args: [res.receivable],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+        }
+        state.phase = res.allShipped ? 'collecting' : 'partially_shipped';
+        settleNeeded = true;
+        return { ok: true, message: res.message, shipmentNumber: res.shipmentNumber, receivableNumber: res.receivable.number };
+      }),
+    {
+      validator: (req) => {
+        if (!['to_ship', 'partially_shipped'].includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);
+        if (req.lines.length === 0) throw refuse({ zh: '请写明发货的商品和数量', en: 'say what to ship' });
+      },
+    },
+  );
+
+  setHandler(
+    cancelUpdate,
+    (req) =>
+      locked(async () => {
+        if (TERMINAL.includes(state.phase)) return { ok: false, message: PHASE_WORDS[state.phase] };
+        const res = await acts.cancelOrder({ orderId: state.orderId, userId: req.userId, reason: req.reason });
+        state.phase = 'cancelled';
+        state.waitingFor = null;
+        for (const number of state.receivables) {
+          await getExternalWorkflowHandle(receivableCollectionId(number)).signal(receivableVoidSignal, { reason: req.reason });
+        }
+        return { ok: true, message: res.message };
+      }),
+    {
+      validator: (_req) => {
+        if (TERMINAL.includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);
+      },
+    },
+  );
+
+  /** one approval step: card → wait, with a reminder and then an escalation → the decision */
+  async function approvalStep(step: ApprovalStepInfo): Promise<Decision | 'cancelled'> {
+    current = step;
+    facts.set(step.stepId, step.facts);
+    state.waitingFor = {
+      stepId: step.stepId,
+      approverName: step.approverName,
+      role: step.role,
+      since: Date.now(),
+      reminded: false,
+      escalated: false,
+    };
+    const waiting = state.waitingFor;
+    await locked(() => acts.sendApprovalCard({ stepId: step.stepId, facts: step.facts }));
+    const done = () => cancelled() || decisions.has(step.stepId);
+    if (!(await condition(done, input.reminderMs))) {
+      await locked(async () => (done() ? undefined : acts.remindApprover({ stepId: step.stepId })));
+      waiting.reminded = true;
+      if (!(await condition(done, Math.max(1, input.escalationMs - input.reminderMs)))) {
+        await locked(async () => (done() ? undefined : acts.escalateApproval({ stepId: step.stepId })));
+        waiting.escalated = true;
+        await condition(done);
+      }
+    }
+    current = null;
+    if (state.waitingFor === waiting) state.waitingFor = null;
+    return cancelled() ? 'cancelled' : (decisions.get(step.stepId) as Decision);
+  }
+
+  async function end(phase: OrderPhase): Promise<OrderPhase> {
+    await condition(allHandlersFinished);
+    return phase;
+  }
+
+  const opened = await locked(() =>
+    acts.openOrder({ quoteId: input.quoteId, submittedByUserId: input.submittedByUserId, workflowId: workflowInfo().workflowId }),
+  );
+  state.orderId = opened.orderId;
+  state.orderNumber = opened.orderNumber;
+
+  for (const step of opened.steps) {
+    const outcome = await approvalStep(step);
+    if (outcome === 'cancelled') return end('cancelled');
+    if (outcome === 'reject') {
+      await locked(() => acts.rejectOrder({ orderId: state.orderId, stepId: step.stepId }));
+      state.phase = 'rejected';
+      return end('rejected');
+    }
+  }
+  if (cancelled()) return end('cancelled');
+
+  const credit = await locked(() => acts.checkCredit({ orderId: state.orderId }));
+  if (credit.over && !cancelled()) {
+    state.phase = 'credit_approval';
+    const step = await locked(() => acts.openCreditApproval({ orderId: state.orderId }));
+    const outcome = await approvalStep(step);
+    if (outcome === 'cancelled') return end('cancelled');
+    if (outcome === 'reject') {
+      await locked(() => acts.rejectOrder({ orderId: state.orderId, stepId: step.stepId }));
+      state.phase = 'rejected';
+      return end('rejected');
+    }
+  }
+
+  const confirmed = await locked(async () => (cancelled() ? null : acts.confirmOrder({ orderId: state.orderId })));
+  if (!confirmed) return end('cancelled');
+  state.backorders = confirmed.backorders;
+  state.phase = 'to_ship';
+
+  while (!cancelled()) {
+    await condition(() => cancelled() || settleNeeded || paymentsSeen > paymentsHandled);
+    if (cancelled()) break;
+    paymentsHandled = paymentsSeen;
+    settleNeeded = false;
+    const done = await locked(async () => {
+      if (cancelled()) return false;
+      const s = await acts.orderSettlement({ orderId: state.orderId });
+      if (!(s.allShipped && s.allPaid)) return false;
+      await acts.completeOrder({ orderId: state.orderId });
+      return true;
+    });
+    if (done) {
+      state.phase = 'completed';
+      return end('completed');
+    }
+  }
+  return end('cancelled');
+}

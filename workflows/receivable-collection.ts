@@ -1,0 +1,72 @@
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { type DunningRung, type ReceivableFlowState, receivablePaidSignal, receivableStateQuery, receivableVoidSignal } from './messages';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export interface ReceivableCollectionInput {
+  receivableId: number;
+  number: string;
+  /** epoch ms of the due date's start of business, Shanghai */
+  dueAt: number;
+  /** the dunning ladder, made absolute when the receivable was issued (from config) */
+  rungs: DunningRung[];
+}
+
+/**
+ * One receivable from issue to paid: a durable timer to each rung of the dunning ladder; each
+ * notice re-reads the receivable, so a partial payment shows in it and a full one ends the
+ * flow at once. A payment signal ends it early when the money clears it; a void signal (the
+ * order was cancelled) ends it.
+ */
+export async function receivableCollection(input: ReceivableCollectionInput): Promise<'paid' | 'void'> {
+  const state: ReceivableFlowState = {
+    receivableId: input.receivableId,
+    number: input.number,
+    dueAt: input.dueAt,
+    rungsSent: [],
+    closed: null,
+  };
+  let paymentsSeen = 0;
+  let paymentsChecked = 0;
+  setHandler(receivableStateQuery, () => state);
+  setHandler(receivablePaidSignal, () => {
+    paymentsSeen++;
+  });
+  setHandler(receivableVoidSignal, () => {
+    state.closed = 'void';
+  });
+
+  /** waits until `at` (or for ever); true when the receivable closed meanwhile */
+  async function waitUntil(at: number | null): Promise<boolean> {
+    for (;;) {
+      const woke = () => state.closed !== null || paymentsSeen > paymentsChecked;
+      let early = true;
+      if (at === null) await condition(woke);
+      else early = await condition(woke, Math.max(1, at - Date.now()));
+      if (state.closed) return true;
+      if (!early) return false;
+      paymentsChecked = paymentsSeen;
+      const status = await acts.receivableStatus({ receivableId: input.receivableId });
+      if (status.closed) {
+        state.closed = status.closed;
+        return true;
+      }
+    }
+  }
+
+  for (const rung of input.rungs) {
+    if (await waitUntil(rung.at)) return state.closed as 'paid' | 'void';
+    const sent = await acts.dunningNotice({ receivableId: input.receivableId, rung });
+    if (sent.closed) {
+      state.closed = sent.closed;
+      return sent.closed;
+    }
+    state.rungsSent.push(rung.daysOverdue);
+  }
+  await waitUntil(null);
+  return state.closed as 'paid' | 'void';
+}
