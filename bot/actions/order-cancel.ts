@@ -24,6 +24,9 @@ export async function cancelOrder(
   const order = await db.models.SalesOrder.findByPk(orderId);
   if (!order?.workflowId) return [{ kind: 'text', text: '没有找到这个订单的流程' }];
   if (!mayCancel(user, order)) return [{ kind: 'text', text: `只有订单的销售或其经理可以取消 ${order.number}` }];
+  if (order.status === 'cancelled')
+    return [{ kind: 'text', text: `订单 ${order.number} 已取消${order.cancelReason ? `（${order.cancelReason}）` : ''}` }];
+  if (order.status === 'completed') return [{ kind: 'text', text: `订单 ${order.number} 已完成，不能取消` }];
   const res = await flows.cancel(order.workflowId, { userId: user.id, reason: reason?.trim() || '未说明原因' }, requestId);
   return [{ kind: 'text', text: res.message.zh }];
 }

@@ -1,16 +1,13 @@
 import { Op } from 'sequelize';
+import { creditPosition } from '../../activities/credit';
 import type { AppConfig } from '../../config';
 import { agingReport } from '../../domain/aging';
 import { businessDay } from '../../domain/calendar';
-import { creditCheck } from '../../domain/credit';
 import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
 import { customerCard } from '../cards/customer';
 import { resolveOne } from '../resolve';
 import { canSeeCustomer, type UserContext } from '../user-context';
-
-/** Orders approved but not shipped count against credit until their receivables exist. */
-const UNSHIPPED = ['to_ship', 'partially_shipped', 'pending_payment'];
 
 /** 客户 华东机电: the customer 360 card, within the user's data scope. */
 export async function customerCommand(
@@ -60,11 +57,7 @@ export async function customerCommand(
     Contact.findAll({ where: { customerId: c.id }, limit: 3 }),
   ]);
   const openFen = receivables.reduce((s, r) => s + r.amountFen - r.paidFen, 0);
-  const unshipped = orders.filter((o) => UNSHIPPED.includes(o.status));
-  const invoicedOfUnshipped = unshipped.length
-    ? await Receivable.sum('amountFen', { where: { salesOrderId: { [Op.in]: unshipped.map((o) => o.id) } } })
-    : 0;
-  const approvedUnshippedFen = Math.max(0, unshipped.reduce((s, o) => s + o.totalFen, 0) - Number(invoicedOfUnshipped || 0));
+  const credit = await creditPosition(db, c.id);
   const followBy = lastFollowUp ? await User.findByPk(lastFollowUp.userId) : null;
   const card = customerCard(
     {
@@ -75,7 +68,7 @@ export async function customerCommand(
       owner: owner?.name ?? '',
       paymentTermsDays: c.paymentTermsDays,
       region: c.region,
-      credit: creditCheck({ limitFen: c.creditLimitFen, openReceivablesFen: openFen, approvedUnshippedFen, thisOrderFen: 0 }),
+      credit,
       aging: agingReport(
         receivables.map((r) => ({ dueDate: r.dueDate, openFen: r.amountFen - r.paidFen })),
         opts.now,

@@ -1,5 +1,6 @@
 import dayjs from 'dayjs';
 import { Op } from 'sequelize';
+import { creditPosition } from '../../activities/credit';
 import type { AppConfig } from '../../config';
 import { requiredApprovals } from '../../domain/approval-policy';
 import { atp } from '../../domain/atp';
@@ -116,6 +117,7 @@ export async function quoteCommand(
     manualDiscountBp: cmd.discountBp,
     marginBp: priced.marginBp,
   });
+  const credit = await creditPosition(db, customer.id, { thisOrderFen: priced.grossFen });
   const approvals = [];
   for (const s of steps)
     approvals.push({ ...s, approverName: (await approverFor(db, s.role, customer))?.name ?? t(locale, '（未配置）', '(nobody)') });
@@ -190,5 +192,16 @@ export async function quoteCommand(
     },
     locale,
   );
+  if (credit.over) {
+    const finance = await approverFor(db, 'finance', customer);
+    card.notes = [
+      ...(card.notes ?? []),
+      t(
+        locale,
+        `信用额度：${credit.message.zh}，提交后需财务${finance ? ` ${finance.name}` : ''}审批`,
+        `credit: ${credit.message.en}; finance must approve after submission`,
+      ),
+    ];
+  }
   return [{ kind: 'card', card }];
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startWorker, type WorkerHandle } from '../../app/worker';
+import { Worker } from '@temporalio/worker';
+import { startWorker, type WorkerHandle, workflowBundle } from '../../app/worker';
 import { handleAction } from '../../bot/actions';
 import type { Card, Reply } from '../../bot/cards/card';
 import { type BotDeps, handleText } from '../../bot/dispatch';
@@ -33,6 +34,8 @@ export interface Q2cEnv {
   /** the latest version of a card the user holds (pushed or updated) */
   latestCard(login: string, cardIdPrefix: string): Promise<Card | null>;
   userId(login: string): Promise<number>;
+  /** replays every history on the server with the product's bundle; returns how many replayed */
+  replayAll(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +89,17 @@ export async function startQ2c(
       const rows = await t.db.models.OutboxMessage.findAll({ where: { recipientUserId: id }, order: [['id', 'DESC']] });
       const hit = rows.find((r) => r.cardId?.startsWith(prefix));
       return hit ? ((hit.payload as unknown as { card: Card }).card ?? null) : null;
+    },
+    async replayAll() {
+      const histories = [];
+      for await (const w of client.workflow.list())
+        histories.push({ workflowId: w.workflowId, history: await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory() });
+      let n = 0;
+      for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+        if (r.error) throw new Error(`replay of ${r.workflowId} failed: ${r.error.message}`);
+        n++;
+      }
+      return n;
     },
     async stop() {
       await worker.stop();

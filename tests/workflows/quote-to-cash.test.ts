@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerDiscrepancies } from '../../activities/stock';
 import { quoteToCashId } from '../../workflows/messages';
+import { dbKinds } from '../helpers/db';
 import { cardOf, eventually, type Q2cEnv, startQ2c, textOf } from './harness';
 
-describe('quote to cash, happy path (SQLite, virtual clock)', () => {
+describe.each(await dbKinds())('quote to cash, happy path (%s)', (kind) => {
   let env: Q2cEnv;
   beforeAll(async () => {
-    env = await startQ2c();
+    env = await startQ2c({ kind });
   }, 60_000);
   afterAll(async () => env?.stop());
 
@@ -60,4 +61,8 @@ describe('quote to cash, happy path (SQLite, virtual clock)', () => {
     expect(open).toHaveLength(0);
     expect(await ledgerDiscrepancies(env.db)).toEqual([]);
   }, 90_000);
+
+  it('every history the flows produced replays deterministically', async () => {
+    expect(await env.replayAll()).toBeGreaterThanOrEqual(3);
+  }, 60_000);
 });

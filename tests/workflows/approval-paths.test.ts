@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerDiscrepancies } from '../../activities/stock';
+import { cardOf, eventually, type Q2cEnv, startQ2c, textOf } from './harness';
+
+const HOUR = 3_600_000;
+
+/** Submits a quote as `rep` and returns its number and the id of the order the flow opens. */
+async function submit(env: Q2cEnv, rep: string, text: string) {
+  const card = cardOf(await env.say(rep, text));
+  await env.click(rep, card, 'quote.submit');
+  const quoteId = Number(card.id.split(':')[1]);
+  const order = await eventually(() => env.db.models.SalesOrder.findOne({ where: { quoteId } }), 'order opened');
+  return { quoteId, order };
+}
+
+const pushedTexts = async (env: Q2cEnv, login: string) => textOf(await env.inbox(login));
+
+describe('approval paths (SQLite, manual virtual clock)', () => {
+  let env: Q2cEnv;
+  beforeAll(async () => {
+    env = await startQ2c({ virtualClock: 'manual' });
+  }, 60_000);
+  afterAll(async () => env?.stop());
+
+  it('the manager rejects: the rep is told why, the order is closed, nothing stays reserved', async () => {
+    await env.inbox('zhangwei');
+    const { order } = await submit(env, 'zhangwei', '报价 华东机电 A100×100 折扣8%');
+    const card = await eventually(() => env.latestCard('wangfang', `approval:`), 'approval card');
+    const replies = await env.click('wangfang', card, 'approval.reject', '价格太低');
+    expect(cardOf(replies).status?.text).toContain('王芳 已驳回');
+    expect(cardOf(replies).fields?.find((f) => f.label === '意见')?.value).toBe('价格太低');
+    expect(cardOf(replies).buttons).toEqual([]);
+    await eventually(async () => (await env.db.models.SalesOrder.findByPk(order.id))?.status === 'cancelled', 'order closed');
+    const told = await pushedTexts(env, 'zhangwei');
+    expect(told).toContain('被驳回');
+    expect(told).toContain('价格太低');
+    expect(textOf(await env.say('zhangwei', `订单 ${order.number}`))).toContain('已驳回');
+    expect(await env.db.models.Reservation.count({ where: { salesOrderId: order.id } })).toBe(0);
+  }, 60_000);
+
+  it('over the credit limit: finance overrides and the flow goes on to shipping', async () => {
+    const quoteCard = cardOf(await env.say('lina', '报价 广州恒通 A100×1000'));
+    expect(quoteCard.notes?.join('\n')).toContain('提交后需财务 刘洋审批');
+    await env.click('lina', quoteCard, 'quote.submit');
+    const order = await eventually(
+      () => env.db.models.SalesOrder.findOne({ where: { quoteId: Number(quoteCard.id.split(':')[1]) } }),
+      'order',
+    );
+    // 华南's manager approves first when the policy asks for it
+    const step1 = await eventually(
+      async () => (await env.latestCard('chengang', 'approval:')) ?? (await env.latestCard('liuyang', 'approval:')),
+      'first approval card',
+    );
+    if (step1.title.startsWith('报价审批')) await env.click('chengang', step1, 'approval.approve');
+    const credit = await eventually(async () => {
+      const c = await env.latestCard('liuyang', 'approval:');
+      return c?.title.startsWith('超信用额度审批') ? c : null;
+    }, 'credit override card');
+    expect(credit.fields?.find((f) => f.label === '超出')?.value).toMatch(/¥/);
+    const state = await env.flows.orderState(order.workflowId ?? `q2c-`);
+    expect(state?.phase).toBe('credit_approval');
+    await env.click('liuyang', credit, 'approval.approve');
+    await eventually(async () => (await env.db.models.SalesOrder.findByPk(order.id))?.status === 'to_ship', 'order to ship');
+    const notice = await eventually(() => env.latestCard('chenjing', `shipnotice:${order.id}`), 'shipping notice to the warehouse');
+    expect(notice.status?.text).toBe('待发货');
+  }, 60_000);
+
+  it('a click is re-checked: stock gone since the card was sent → refused with the reason, the card says so', async () => {
+    const { order } = await submit(env, 'zhangwei', '报价 华东机电 B200×100 折扣8%');
+    const card = await eventually(async () => {
+      const c = await env.latestCard('wangfang', 'approval:');
+      return c?.fields?.some((f) => f.value.includes(order.number)) ? c : null;
+    }, 'approval card');
+    // someone else takes B200's stock meanwhile
+    await env.db.sequelize.query(
+      "UPDATE stock_levels SET reserved = on_hand WHERE product_id = (SELECT id FROM products WHERE sku = 'B200')",
+    );
+    const refused = await env.click('wangfang', card, 'approval.approve');
+    expect(textOf(refused)).toContain('B200 可用库存已从');
+    expect(cardOf(refused).status?.text).toContain('无法同意');
+    expect(cardOf(refused).buttons?.map((b) => b.action)).toEqual(['approval.approve', 'approval.reject']);
+    // deciding on the new figures works
+    const ok = await env.click('wangfang', cardOf(refused), 'approval.approve');
+    expect(textOf(ok)).toContain('已同意');
+    await env.db.sequelize.query("UPDATE stock_levels SET reserved = 0 WHERE product_id = (SELECT id FROM products WHERE sku = 'B200')");
+    await env.flows.cancel(order.workflowId as string, { userId: await env.userId('zhangwei'), reason: '测试结束' }, 'cleanup-b200');
+  }, 60_000);
+
+  it('reminder after 4 h, escalation after 24 h; 订单 says whose approval it waits for and how long', async () => {
+    const { order } = await submit(env, 'zhangwei', '报价 华东机电 A100×50 折扣8%');
+    await eventually(async () => {
+      const c = await env.latestCard('wangfang', 'approval:');
+      return c?.fields?.some((f) => f.value.includes(order.number)) ? c : null;
+    }, 'approval card');
+    await env.inbox('wangfang');
+    await env.inbox('liqiang');
+    await env.server.advanceTime(2 * HOUR);
+    expect(textOf(await env.say('zhangwei', `订单 ${order.number}`))).toContain('等待 王芳 审批，已等待 2 小时');
+    await env.server.advanceTime(2 * HOUR + 1000);
+    await eventually(async () => (await pushedTexts(env, 'wangfang')).includes('提醒'), 'reminder');
+    expect(textOf(await env.say('zhangwei', `订单 ${order.number}`))).toContain('（已提醒）');
+    await env.server.advanceTime(20 * HOUR);
+    await eventually(async () => (await pushedTexts(env, 'liqiang')).includes('升级提醒'), 'escalation to the director');
+    const step = await env.db.models.ApprovalStep.findOne({
+      where: { approverUserId: await env.userId('wangfang') },
+      order: [['id', 'DESC']],
+    });
+    expect(step?.remindedAt).not.toBeNull();
+    expect(step?.escalatedAt).not.toBeNull();
+    await env.flows.cancel(order.workflowId as string, { userId: await env.userId('zhangwei'), reason: '测试结束' }, 'cleanup-remind');
+  }, 60_000);
+
+  it('cancel after a partial shipment: reservations released, receivables voided, everyone told', async () => {
+    const { order } = await submit(env, 'zhangwei', '报价 华东机电 A100×300');
+    // within the manager's amount threshold or not, approve whatever is asked
+    for (const who of ['wangfang', 'liqiang']) {
+      const c = await env.latestCard(who, 'approval:');
+      if (c?.fields?.some((f) => f.value.includes(order.number)) && c.buttons?.length) await env.click(who, c, 'approval.approve');
+    }
+    await eventually(async () => {
+      for (const who of ['wangfang', 'liqiang']) {
+        const c = await env.latestCard(who, 'approval:');
+        if (c?.fields?.some((f) => f.value.includes(order.number)) && c.buttons?.length) await env.click(who, c, 'approval.approve');
+      }
+      return (await env.db.models.SalesOrder.findByPk(order.id))?.status === 'to_ship';
+    }, 'order to ship');
+    expect(textOf(await env.say('chenjing', `发货 ${order.number} A100×100 顺丰 SF2000000001`))).toContain('已登记发货');
+    await env.inbox('chenjing');
+    const orderCard = cardOf(await env.say('zhangwei', `订单 ${order.number}`));
+    const replies = await env.click('zhangwei', orderCard, 'order.cancel', '客户取消');
+    expect(textOf(replies)).toContain('已取消');
+    expect(await env.db.models.Reservation.count({ where: { salesOrderId: order.id, status: 'active' } })).toBe(0);
+    const recs = await env.db.models.Receivable.findAll({ where: { salesOrderId: order.id } });
+    expect(recs.map((r) => r.status)).toEqual(['void']);
+    expect(await pushedTexts(env, 'chenjing')).toContain('已取消');
+    expect(await env.latestCard('chenjing', `shipnotice:${order.id}`)).toMatchObject({ status: { text: '订单已取消，请勿发货' } });
+    expect(await ledgerDiscrepancies(env.db)).toEqual([]);
+    // a second cancel is answered, not repeated
+    expect(await env.replayAll()).toBeGreaterThanOrEqual(5);
+    expect(textOf(await env.click('zhangwei', orderCard, 'order.cancel', '再点一次'))).toMatch(/订单 SO-\S+ 已取消（张伟 取消：客户取消）/);
+  }, 60_000);
+});
