@@ -95,7 +95,16 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
           },
           { transaction: t },
         );
-        await createApprovalSteps(db, request.id, policy, customer, t);
+        const made = await createApprovalSteps(db, request.id, policy, customer, t);
+        const unfilled = policy.filter((p) => !made.some((m) => m.role === p.role));
+        if (unfilled.length)
+          // a role nobody holds cannot be waited for: the step is left out and the rep is told
+          await pushTo(
+            db,
+            [quote.ownerUserId],
+            { kind: 'text', text: `注意：没有人担任 ${unfilled.map((u) => u.role).join('、')}，这一级审批已跳过，请联系管理员配置审批人` },
+            { dedupeKey: `approver-missing:${quote.id}`, transaction: t },
+          );
       }
       const rows = request
         ? await ApprovalStep.findAll({ where: { approvalRequestId: request.id }, order: [['stepNo', 'ASC']], transaction: t })

@@ -28,8 +28,10 @@ import {
 } from './messages';
 import { receivableCollection } from './receivable-collection';
 
+// Activities here are a few database statements: a short timeout means an attempt lost with
+// a crashed worker is retried within seconds, not a minute (they are idempotent).
 const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

@@ -2,8 +2,10 @@ import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { type DunningRung, type ReceivableFlowState, receivablePaidSignal, receivableStateQuery, receivableVoidSignal } from './messages';
 
+// Activities here are a few database statements: a short timeout means an attempt lost with
+// a crashed worker is retried within seconds, not a minute (they are idempotent).
 const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

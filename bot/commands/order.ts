@@ -8,6 +8,18 @@ import { type Locale, type Reply, t } from '../cards/card';
 import type { Flows } from '../flows';
 import { canSeeCustomer, type UserContext } from '../user-context';
 
+const PHASE_RANK: Record<OrderFlowState['phase'], number> = {
+  approval: 0,
+  credit_approval: 0,
+  to_ship: 1,
+  partially_shipped: 2,
+  collecting: 3,
+  completed: 4,
+  rejected: 5,
+  cancelled: 5,
+};
+const STATUS_RANK: Record<string, number> = { to_ship: 1, partially_shipped: 2, shipped: 3, delivered: 3, completed: 4, cancelled: 5 };
+
 /** The flow's state as a sentence: whose approval it waits for and for how long, or its phase. */
 export function flowWords(s: OrderFlowState, now: number): { zh: string; en: string } {
   if (s.waitingFor && (s.phase === 'approval' || s.phase === 'credit_approval')) {
@@ -64,8 +76,14 @@ export async function orderCommand(
   const products = await Product.findAll({ where: { id: lines.map((l) => l.productId) } });
   const status = ORDER_STATUS.labels[order.status as keyof typeof ORDER_STATUS.labels];
   const live = order.workflowId && opts.flows ? await opts.flows.orderState(order.workflowId).catch(() => null) : null;
-  const liveWords = live ? flowWords(live, (opts.now ?? new Date()).getTime()) : null;
+  // the flow tells its users before it updates its own state: when the books are already
+  // further along (confirmed, completed), they are the answer
+  const liveWords =
+    live && PHASE_RANK[live.phase] >= (STATUS_RANK[order.status] ?? 0) ? flowWords(live, (opts.now ?? new Date()).getTime()) : null;
   const notes = [
+    ...(order.status === 'cancelled' && order.cancelReason
+      ? [t(locale, `关闭原因：${order.cancelReason}`, `closed: ${order.cancelReason}`)]
+      : []),
     ...shipments.map((s) =>
       t(locale, `发货 ${s.number}：${s.carrier} ${s.trackingNo}`, `shipment ${s.number}: ${s.carrier} ${s.trackingNo}`),
     ),

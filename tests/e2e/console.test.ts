@@ -1,64 +1,27 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDataDir, launchChromium, type RunningApp, removeDataDir, startApp } from './app';
 
 /**
  * The console as a person uses it: the real run command on a fresh data directory, Debian's
  * Chromium driven by playwright-core (scripts/test.mjs installs Chromium when it is missing).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 describe('web chat console in Chromium', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'q2c-e2e-'));
-  let app: ChildProcess;
+  const dataDir = freshDataDir();
+  let app: RunningApp;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: npm test installs it (apt-get install chromium)`);
-    app = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        PORT: '0',
-        TEMPORAL_EMBEDDED_PORT: '0',
-        DATABASE_URL: '',
-        TEMPORAL_ADDRESS: '',
-        CONFIG_FILE: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    base = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const onData = (d: Buffer) => {
-        out += d;
-        const m = /ready: (http:\/\/\S+)\/healthz/.exec(out);
-        if (m) resolve(m[1] as string);
-      };
-      app.stdout!.on('data', onData);
-      app.stderr!.on('data', onData);
-      app.once('exit', (code) => reject(new Error(`app exited with ${code}: ${out}`)));
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    app = await startApp(dataDir);
+    base = app.base;
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
-    app?.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
+    await app?.stop();
+    removeDataDir(dataDir);
   });
 
   it('a rep asks for stock and gets the per-warehouse card; a manager quotes and sees margin and approvers', async () => {
