@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
 import { approverFor } from '../bot/approvers';
+import type { Card } from '../bot/cards/card';
 import { pushTo, updateCard } from '../bot/outbox';
 import type { AppConfig } from '../config';
 import { formatFen } from '../domain/money';
 import type { Db } from '../models/db';
 import type { ApprovalFacts, ApprovalStepInfo, Bilingual, DecideInput } from '../workflows/messages';
-import { approvalCardOf, approvalContext } from './approval-card';
+import { type ApprovalContext, approvalCardOf, approvalContext } from './approval-card';
 import { creditPosition } from './credit';
 
 const ESCALATE_TO: Record<string, string> = { sales_manager: 'sales_director', sales_director: 'admin', finance: 'admin' };
@@ -39,8 +40,7 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
   const { ApprovalStep, ApprovalRequest, ApprovalDecision, Task, User, SalesOrder } = db.models;
 
   /** The facts an approval rests on, as of now. */
-  async function currentFacts(stepId: number): Promise<ApprovalFacts> {
-    const ctx = await approvalContext(db, stepId);
+  async function currentFacts(ctx: ApprovalContext): Promise<ApprovalFacts> {
     if (ctx.request.subjectType === 'credit_override') {
       const c = await creditPosition(db, ctx.order.customerId, { thisOrderFen: ctx.order.totalFen, excludeOrderId: ctx.order.id });
       return { creditOverByFen: c.overByFen };
@@ -98,9 +98,9 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
   }: {
     stepId: number;
     facts: ApprovalFacts;
-  }): Promise<{ ok: boolean; message: Bilingual; facts: ApprovalFacts }> {
-    const now = await currentFacts(stepId);
+  }): Promise<{ ok: boolean; message: Bilingual; facts: ApprovalFacts; card?: Card }> {
     const ctx = await approvalContext(db, stepId);
+    const now = await currentFacts(ctx);
     const problems: Bilingual[] = [];
     for (const l of ctx.lines) {
       const sku = ctx.products.find((p) => p.id === l.productId)?.sku ?? '';
@@ -127,11 +127,11 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
     };
     const card = await approvalCardOf(db, ctx, { kind: 'refused', reason: message });
     await updateCard(db, card, { dedupeKey: `approval-refused:${stepId}:${short(JSON.stringify(now))}` });
-    return { ok: false, message, facts: now };
+    return { ok: false, message, facts: now, card };
   }
 
   /** Records the decision once; updates the card everyone received; tells the rep. */
-  async function recordDecision(req: DecideInput): Promise<{ approverName: string; at: number; message: Bilingual }> {
+  async function recordDecision(req: DecideInput): Promise<{ approverName: string; at: number; message: Bilingual; card: Card }> {
     return db.writeTx(async (t) => {
       const step = await ApprovalStep.findByPk(req.stepId, { transaction: t });
       if (!step) throw new Error(`approval step ${req.stepId} not found`);
@@ -177,7 +177,7 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
         { kind: 'text', text: message.zh },
         { dedupeKey: `approval-told:${step.id}`, transaction: t },
       );
-      return { approverName: who, at: decision.decidedAt.getTime(), message };
+      return { approverName: who, at: decision.decidedAt.getTime(), message, card };
     });
   }
 
@@ -264,5 +264,23 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
     };
   }
 
-  return { sendApprovalCard, recheckApproval, recordDecision, remindApprover, escalateApproval, openCreditApproval };
+  /**
+   * A click, in one activity: re-checked when it approves, then recorded. Returns the card as
+   * it now stands, for the clicker's reply.
+   */
+  async function decideStep(
+    input: DecideInput & { facts: ApprovalFacts },
+  ): Promise<
+    | { ok: true; approverName: string; at: number; message: Bilingual; card: Card }
+    | { ok: false; message: Bilingual; facts: ApprovalFacts; card?: Card }
+  > {
+    const { facts, ...req } = input;
+    if (req.decision === 'approve') {
+      const check = await recheckApproval({ stepId: req.stepId, facts });
+      if (!check.ok) return { ok: false, message: check.message, facts: check.facts, card: check.card };
+    }
+    return { ok: true, ...(await recordDecision(req)) };
+  }
+
+  return { sendApprovalCard, decideStep, remindApprover, escalateApproval, openCreditApproval };
 }

@@ -34,13 +34,16 @@ function installRuntime(level: 'ERROR' | 'WARN') {
 
 export async function startWorker(opts: { config: AppConfig; db: Db; address: string; log?: Logger }): Promise<WorkerHandle> {
   installRuntime(opts.config.app.logLevel === 'debug' ? 'WARN' : 'ERROR');
-  const connection = await NativeConnection.connect({ address: opts.address });
+  // gzip between processes on one machine only costs CPU on both ends
+  const connection = await NativeConnection.connect({ address: opts.address, grpcCompression: { codec: 'none' } });
   const worker = await Worker.create({
     connection,
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createActivities({ db: opts.db, config: opts.config }),
+    // the SDK's default keeps 80 % of workflow pollers on sticky queues, starving new flows
+    nonStickyToStickyPollRatio: 1,
   });
   const running = worker.run().catch((e) => {
     opts.log?.error(`worker stopped: ${(e as Error).message}`);

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Card } from '../bot/cards/card';
 
 /**
  * Every signal, query and update of the flows, declared once: the workflows set handlers on
@@ -37,6 +38,8 @@ export interface DecideInput {
 export interface DecideResult {
   ok: boolean;
   message: Bilingual;
+  /** the card as it stands after the click (decided, or refused with the new figures) */
+  card?: Card;
 }
 
 export interface ShipInput {

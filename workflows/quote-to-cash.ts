@@ -108,15 +108,12 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
       deciding = true;
       try {
         return await locked(async () => {
-          if (req.decision === 'approve') {
-            const check = await acts.recheckApproval({ stepId: req.stepId, facts: facts.get(req.stepId) ?? {} });
-            if (!check.ok) {
-              // the card now shows the new facts; a second click decides on those
-              facts.set(req.stepId, check.facts);
-              return { ok: false, message: check.message };
-            }
+          const rec = await acts.decideStep({ ...req, facts: facts.get(req.stepId) ?? {} });
+          if (!rec.ok) {
+            // the card now shows the new facts; a second click decides on those
+            facts.set(req.stepId, rec.facts);
+            return { ok: false, message: rec.message, card: rec.card };
           }
-          const rec = await acts.recordDecision(req);
           decisions.set(req.stepId, req.decision);
           state.decided.push({
             stepId: req.stepId,
@@ -125,7 +122,7 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
             at: rec.at,
             comment: req.comment,
           });
-          return { ok: true, message: rec.message };
+          return { ok: true, message: rec.message, card: rec.card };
         });
       } finally {
         deciding = false;

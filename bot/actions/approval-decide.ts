@@ -1,4 +1,3 @@
-import { approvalCardOf, approvalContext } from '../../activities/approval-card';
 import type { Db } from '../../models/db';
 import type { Decision } from '../../workflows/messages';
 import type { Reply } from '../cards/card';
@@ -8,7 +7,7 @@ import type { UserContext } from '../user-context';
 /**
  * 同意 / 驳回 on an approval card: a Temporal update on the order's flow, which checks that
  * this user is the step's approver, re-checks stock and credit, and records the decision once.
- * The reply carries the card as it now stands, so the clicker sees it change in place.
+ * The reply carries the card as the flow left it, so the clicker sees it change in place.
  */
 export async function decideApproval(
   db: Db,
@@ -25,15 +24,6 @@ export async function decideApproval(
     requestId,
   );
   const replies: Reply[] = [{ kind: 'text', text: res.message.zh }];
-  const ctx = await approvalContext(db, v.stepId).catch(() => null);
-  if (!ctx) return replies;
-  const made = await db.models.ApprovalDecision.findOne({ where: { approvalStepId: v.stepId } });
-  const approver = ctx.approver?.name ?? '';
-  const card = made
-    ? await approvalCardOf(db, ctx, { kind: 'decided', decision: made.decision, by: approver, at: made.decidedAt, comment: made.comment })
-    : !res.ok && ctx.step.status === 'pending' && ctx.step.approverUserId === user.id
-      ? await approvalCardOf(db, ctx, { kind: 'refused', reason: res.message })
-      : null;
-  if (card) replies.unshift({ kind: 'card', card });
+  if (res.card) replies.unshift({ kind: 'card', card: res.card });
   return replies;
 }

@@ -94,11 +94,18 @@ describe('approval paths (SQLite, manual virtual clock)', () => {
     }, 'approval card');
     await env.inbox('wangfang');
     await env.inbox('liqiang');
+    // the card is out before the flow sets its reminder timer: move the clock only after that
+    const handle = env.client.workflow.getHandle(order.workflowId as string);
+    await eventually(async () => (await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes), 'reminder timer set');
     await env.server.advanceTime(2 * HOUR);
     expect(textOf(await env.say('zhangwei', `订单 ${order.number}`))).toContain('等待 王芳 审批，已等待 2 小时');
     await env.server.advanceTime(2 * HOUR + 1000);
     await eventually(async () => (await pushedTexts(env, 'wangfang')).includes('提醒'), 'reminder');
     expect(textOf(await env.say('zhangwei', `订单 ${order.number}`))).toContain('（已提醒）');
+    await eventually(
+      async () => ((await handle.fetchHistory()).events ?? []).filter((e) => e.timerStartedEventAttributes).length >= 2,
+      'escalation timer set',
+    );
     await env.server.advanceTime(20 * HOUR);
     await eventually(async () => (await pushedTexts(env, 'liqiang')).includes('升级提醒'), 'escalation to the director');
     const step = await env.db.models.ApprovalStep.findOne({
