@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../config';
-import { startTemporalServer, type TemporalServer } from '../temporal-server';
+import { startTemporalServerThread, type ThreadedTemporalServer } from '../temporal-server/thread';
 import type { Logger } from './logger';
 
 /**
@@ -13,16 +13,16 @@ export interface TemporalHandle {
   mode: 'embedded' | 'external';
   address: string;
   connection: Connection;
-  embedded: TemporalServer | null;
+  embedded: ThreadedTemporalServer | null;
   health(): Promise<{ ok: boolean; mode: string; address: string; error?: string }>;
   stop(): Promise<void>;
 }
 
 export async function startTemporal(config: AppConfig, log: Logger): Promise<TemporalHandle> {
-  let embedded: TemporalServer | null = null;
+  let embedded: ThreadedTemporalServer | null = null;
   let address = config.temporal.address;
   if (!address) {
-    embedded = await startTemporalServer({
+    embedded = await startTemporalServerThread({
       port: config.temporal.embeddedPort,
       dbPath: join(config.app.dataDir, 'temporal.sqlite'),
       log: (m) => log.warn(`temporal: ${m}`),

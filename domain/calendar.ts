@@ -32,8 +32,26 @@ export type Instant = Date | number | string;
 
 const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 
+/** One formatter per zone: dayjs builds a new Intl formatter on every .tz() call (~0.2 ms). */
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+function dayFormatter(tz: string): Intl.DateTimeFormat {
+  let f = dayFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(tz, f);
+  }
+  return f;
+}
+
 /** The calendar day of an instant in the business time zone. */
 export function businessDay(now: Instant, tz = BUSINESS_TZ): Day {
+  if (now instanceof Date || typeof now === 'number') {
+    const ms = now instanceof Date ? now.getTime() : now;
+    if (!Number.isFinite(ms)) throw new RangeError(`not a valid instant: ${String(now)}`);
+    const parts = dayFormatter(tz).formatToParts(ms);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('year')}-${part('month')}-${part('day')}`;
+  }
   // A zone-less '2026-02-01 00:00:30' typed by a Shanghai user means Shanghai time, not the server's.
   const t = typeof now === 'string' && !HAS_OFFSET.test(now.trim()) ? dayjs.tz(now, tz) : dayjs(now).tz(tz);
   if (!t.isValid()) throw new RangeError(`not a valid instant: ${String(now)}`);

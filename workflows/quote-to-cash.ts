@@ -260,10 +260,15 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     }
   }
 
-  const confirmed = await locked(async () => (cancelled() ? null : acts.confirmOrder({ orderId: state.orderId })));
+  // The phase moves first: confirmOrder tells the warehouse, who may type 发货 at once; the
+  // shipment's update is accepted and waits for the lock until the reservation is done.
+  const confirmed = await locked(async () => {
+    if (cancelled()) return null;
+    state.phase = 'to_ship';
+    return acts.confirmOrder({ orderId: state.orderId });
+  });
   if (!confirmed) return end('cancelled');
   state.backorders = confirmed.backorders;
-  state.phase = 'to_ship';
 
   while (!cancelled()) {
     await condition(() => cancelled() || settleNeeded || paymentsSeen > paymentsHandled);

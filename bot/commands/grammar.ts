@@ -81,6 +81,9 @@ for (const [kind, c] of Object.entries(COMMANDS) as [CommandKind, (typeof COMMAN
   for (const w of c.words) WORD_TO_KIND.set(w.toLowerCase(), kind);
 }
 
+/** Command words, longest first, so that 查库存 is tried before 库存 (built once: parsing runs on every message). */
+const WORDS_LONGEST_FIRST = [...WORD_TO_KIND.keys()].sort((a, b) => b.length - a.length);
+
 const fail = (kind: CommandKind | null, zh: string, en: string): ParseResult => ({
   ok: false,
   error: { zh, en },
@@ -91,8 +94,7 @@ const fail = (kind: CommandKind | null, zh: string, en: string): ParseResult => 
 /** The command word may be glued to its argument: 库存A100, 报价华东机电 …; longest word first. */
 function splitCommandWord(text: string): { kind: CommandKind; rest: string } | null {
   const lower = text.toLowerCase();
-  const words = [...WORD_TO_KIND.keys()].sort((a, b) => b.length - a.length);
-  for (const w of words) {
+  for (const w of WORDS_LONGEST_FIRST) {
     if (!lower.startsWith(w)) continue;
     const rest = text.slice(w.length);
     // an English word must end at a space; a Chinese one may run straight into its argument

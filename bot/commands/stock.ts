@@ -1,22 +1,113 @@
-import { Op } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { atp } from '../../domain/atp';
 import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
 import { stockCard } from '../cards/stock';
-import { resolveOne } from '../resolve';
+import { referenceCache } from '../reference-cache';
+import { FuzzyIndex } from '../resolve';
+
+/** A product as the stock answer names it: master data, cached (bot/reference-cache). */
+interface CatalogueItem {
+  id: number;
+  sku: string;
+  name: string;
+  spec: string | null;
+  unit: string;
+  safetyStock: number;
+  leadTimeDays: number;
+}
+
+/** The active products as a fuzzy index, for resolving what was typed. */
+export interface Catalogue {
+  index: FuzzyIndex<number>;
+  byId: Map<number, CatalogueItem>;
+}
+
+export function productCatalogue(db: Db): Promise<Catalogue> {
+  const cache = referenceCache(db.sequelize, 'productCatalogue', ['products'], async () => {
+    const products = (await db.models.Product.findAll({
+      where: { active: true },
+      attributes: ['id', 'sku', 'name', 'spec', 'unit', 'safetyStock', 'leadTimeDays'],
+      raw: true,
+    })) as unknown as CatalogueItem[];
+    return {
+      index: new FuzzyIndex(
+        products.map((p) => ({ code: p.sku, name: p.name, aliases: p.spec ? [`${p.name} ${p.spec}`] : [], value: p.id })),
+      ),
+      byId: new Map(products.map((p) => [p.id, p])),
+    };
+  });
+  return cache.get('active');
+}
+
+/** Warehouse id → name, cached like the catalogue. */
+export function warehouseNames(db: Db): Promise<Record<number, string>> {
+  const cache = referenceCache(db.sequelize, 'warehouseNames', ['warehouses'], async () => {
+    const rows = (await db.models.Warehouse.findAll({ attributes: ['id', 'name'], raw: true })) as unknown as {
+      id: number;
+      name: string;
+    }[];
+    return Object.fromEntries(rows.map((w) => [w.id, w.name])) as Record<number, string>;
+  });
+  return cache.get('all');
+}
+
+/**
+ * The figures of a stock answer, in one statement and never cached: the product's stock level
+ * in each warehouse (k = 0, by warehouse) and its lines on open purchase orders (k = 1,
+ * earliest ETA first, then in line order). Plain SQL that SQLite and PostgreSQL both read.
+ */
+const STOCK_SQL = `SELECT 0 AS k, warehouse_id AS w, on_hand AS a, reserved AS b, NULL AS eta, warehouse_id AS o
+  FROM stock_levels WHERE product_id = ?
+UNION ALL
+SELECT 1, pl.warehouse_id, pl.qty, pl.received_qty, pl.eta, pl.id
+  FROM purchase_order_lines pl JOIN purchase_orders po ON po.id = pl.purchase_order_id
+ WHERE pl.product_id = ? AND po.status IN ('ordered', 'partially_received')
+ORDER BY k, eta, o`;
+
+interface StockRow {
+  /** 0 stock level: a = on hand, b = reserved; 1 purchase order line: a = qty, b = received */
+  k: 0 | 1;
+  w: number;
+  a: number;
+  b: number;
+  eta: string | null;
+}
+
+interface SqliteConnection {
+  all(sql: string, params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void;
+}
+
+/**
+ * On SQLite the statement goes straight to the sqlite3 connection Sequelize reads through (the
+ * same connection, so the same snapshot rules as a Sequelize read): Sequelize's own wrapping
+ * of a query costs several times what SQLite takes to answer it, and this is the bot's
+ * hottest read. Elsewhere (PostgreSQL) it is an ordinary sequelize.query.
+ */
+async function readStock(db: Db, productId: number): Promise<StockRow[]> {
+  if (db.dialect !== 'sqlite') {
+    return db.sequelize.query<StockRow>(STOCK_SQL, { type: QueryTypes.SELECT, replacements: [productId, productId] });
+  }
+  const cm = (db.sequelize as unknown as { connectionManager: { getConnection(o: object): Promise<SqliteConnection> } }).connectionManager;
+  const conn = await cm.getConnection({ type: 'SELECT' });
+  // DB_LOG_SQL: logged as Sequelize logs its own statements
+  const log = (db.sequelize as unknown as { options: { logging?: unknown } }).options.logging;
+  if (typeof log === 'function') log(`Executing (default): ${STOCK_SQL}; [${productId}, ${productId}]`);
+  return new Promise((resolve, reject) =>
+    conn.all(STOCK_SQL, [productId, productId], (err, rows) => (err ? reject(err) : resolve(rows as StockRow[]))),
+  );
+}
 
 /**
  * 库存 A100 / 查库存 螺栓 / stock B200: the product by code or fuzzy name, then each
  * warehouse's on hand, reserved, available, and what is incoming on open purchase orders.
+ * Names, the product's master data and warehouse names come from the reference caches; the
+ * figures are read fresh, in one query.
  */
 export async function stockCommand(db: Db, query: string, opts: { today: string; locale?: Locale }): Promise<Reply[]> {
   const locale = opts.locale ?? 'zh';
-  const { Product, StockLevel, Warehouse, PurchaseOrder, PurchaseOrderLine } = db.models;
-  const products = await Product.findAll({ where: { active: true }, attributes: ['id', 'sku', 'name', 'spec'] });
-  const hit = resolveOne(
-    query,
-    products.map((p) => ({ code: p.sku, name: p.name, aliases: p.spec ? [`${p.name} ${p.spec}`] : [], value: p.id })),
-  );
+  const catalogue = await productCatalogue(db);
+  const hit = catalogue.index.resolve(query);
   if (!('found' in hit)) {
     if (hit.choices.length === 0) {
       return [
@@ -30,7 +121,7 @@ export async function stockCommand(db: Db, query: string, opts: { today: string;
         },
       ];
     }
-    const list = hit.choices.map((c) => `${products.find((p) => p.id === c.value)?.sku} ${c.name}`).join('\n');
+    const list = hit.choices.map((c) => `${catalogue.byId.get(c.value)?.sku} ${c.name}`).join('\n');
     const more =
       hit.total > hit.choices.length
         ? t(locale, `（共 ${hit.total} 个，显示前 ${hit.choices.length} 个）`, ` (${hit.total} in all, first ${hit.choices.length} shown)`)
@@ -46,25 +137,13 @@ export async function stockCommand(db: Db, query: string, opts: { today: string;
       },
     ];
   }
-  const product = await Product.findByPk(hit.found.value);
+  const product = catalogue.byId.get(hit.found.value);
   if (!product) return [];
-  const [levels, warehouses, openOrders] = await Promise.all([
-    StockLevel.findAll({ where: { productId: product.id }, order: [['warehouseId', 'ASC']] }),
-    Warehouse.findAll(),
-    PurchaseOrder.findAll({ where: { status: { [Op.in]: ['ordered', 'partially_received'] } }, attributes: ['id'] }),
-  ]);
-  const poLines = openOrders.length
-    ? await PurchaseOrderLine.findAll({
-        where: { productId: product.id, purchaseOrderId: { [Op.in]: openOrders.map((o) => o.id) } },
-        order: [['eta', 'ASC']],
-      })
-    : [];
-  const incoming = poLines
-    .filter((l) => l.qty > l.receivedQty)
-    .map((l) => ({ warehouseId: l.warehouseId, qty: l.qty - l.receivedQty, eta: l.eta }));
-  const warehouseNames = Object.fromEntries(warehouses.map((w) => [w.id, w.name]));
+  const [rows, names] = await Promise.all([readStock(db, product.id), warehouseNames(db)]);
+  const levels = rows.filter((r) => r.k === 0);
+  const incoming = rows.filter((r) => r.k === 1 && r.a > r.b).map((l) => ({ warehouseId: l.w, qty: l.a - l.b, eta: l.eta as string }));
   const result = atp({
-    warehouses: levels.map((l) => ({ warehouseId: l.warehouseId, onHand: l.onHand, reserved: l.reserved })),
+    warehouses: levels.map((l) => ({ warehouseId: l.w, onHand: l.a, reserved: l.b })),
     incoming,
     requested: 0,
     today: opts.today,
@@ -78,8 +157,8 @@ export async function stockCommand(db: Db, query: string, opts: { today: string;
       unit: product.unit,
       safetyStock: product.safetyStock,
       atp: result,
-      incoming: incoming.map((i) => ({ warehouse: warehouseNames[i.warehouseId] ?? String(i.warehouseId), qty: i.qty, eta: i.eta })),
-      warehouseNames,
+      incoming: incoming.map((i) => ({ warehouse: names[i.warehouseId] ?? String(i.warehouseId), qty: i.qty, eta: i.eta })),
+      warehouseNames: names,
     },
     locale,
   );

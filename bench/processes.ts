@@ -1,0 +1,85 @@
+/**
+ * Child processes of the benchmarks: start one, wait for its ready line, read its CPU time,
+ * stop it. Output goes to a log file (the app may log every SQL statement when asked to).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Started {
+  child: ChildProcess;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `node [nodeArgs] --import tsx <script>` in the repository root and waits for `ready: http://…`. */
+export function startNode(opts: {
+  script: string;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+  logFile: string;
+  timeoutMs?: number;
+}): Promise<Started> {
+  const root = join(__dirname, '..');
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.script], {
+    cwd: root,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(opts.logFile);
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${opts.script} not ready after ${opts.timeoutMs ?? 180_000} ms; see ${opts.logFile}`));
+    }, opts.timeoutMs ?? 180_000);
+    const onData = (d: Buffer) => {
+      seen = (seen + d).slice(-4000);
+      const m = /ready: http:\/\/(?:localhost|127\.0\.0\.1|\[::\]|0\.0\.0\.0):(\d+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.stderr!.off('data', onData);
+        resolve({ child, base: `http://127.0.0.1:${m[1]}`, pid: child.pid as number, stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${opts.script} exited with ${code} before it was ready:\n${seen}`));
+    });
+  });
+}
+
+const TICKS_PER_S = 100; // USER_HZ on Linux
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+export function processCpuS(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after the ")" that closes the command name: state is field 3, utime 14, stime 15
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+}
+
+/** CPU seconds the whole machine has been busy so far (all cores), from /proc/stat. */
+export function machineBusyS(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal …: busy is all but idle and iowait
+  const busy = cpu.reduce((s, v) => s + v, 0) - (cpu[3] ?? 0) - (cpu[4] ?? 0) - (cpu[8] ?? 0) - (cpu[9] ?? 0);
+  return busy / TICKS_PER_S;
+}
