@@ -8,6 +8,7 @@ import { handleAction } from '../bot/actions';
 import type { Reply } from '../bot/cards/card';
 import { renderHtml } from '../bot/cards/render-html';
 import { type BotDeps, handleText } from '../bot/dispatch';
+import { loadUser } from '../bot/user-context';
 import { type InboxMessage, inboxSince, outboxEvents } from '../bot/outbox';
 
 /**
@@ -126,7 +127,7 @@ async function queryUser(deps: BotDeps, ctx: Koa.Context): Promise<{ id: number;
   const login = queryParam(ctx, 'userId');
   if (login === undefined) throw new BadRequest('userId', 'userId is required');
   if (login.length > 64) throw new BadRequest('userId', 'userId is longer than 64 characters');
-  const user = await deps.db.models.User.findOne({ where: { login, active: true }, attributes: ['id', 'login'] });
+  const user = await loadUser(deps.db, login);
   if (!user) throw new BadRequest('userId', `no user ${login}`, 404);
   return { id: user.id, login: user.login };
 }
