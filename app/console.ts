@@ -8,8 +8,8 @@ import { handleAction } from '../bot/actions';
 import type { Reply } from '../bot/cards/card';
 import { renderHtml } from '../bot/cards/render-html';
 import { type BotDeps, handleText } from '../bot/dispatch';
-import { loadUser } from '../bot/user-context';
 import { type InboxMessage, inboxSince, outboxEvents } from '../bot/outbox';
+import { loadUser } from '../bot/user-context';
 
 /**
  * The local web chat console: the page at / and the HTTP API it uses (README "Console API").

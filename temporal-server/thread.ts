@@ -15,7 +15,9 @@ export interface ThreadedTemporalServer {
 
 type FromThread = { ready: string } | { log: string } | { failed: string } | { stopped: true };
 
-export function startTemporalServerThread(opts: Omit<TemporalServerOptions, 'log'> & { log?: (m: string) => void }): Promise<ThreadedTemporalServer> {
+export function startTemporalServerThread(
+  opts: Omit<TemporalServerOptions, 'log'> & { log?: (m: string) => void },
+): Promise<ThreadedTemporalServer> {
   const { log, ...data } = opts;
   // A worker thread does not inherit the TypeScript loader the process started with: the
   // entry registers it (tsx) when running from source, then loads the server.

@@ -1,4 +1,3 @@
-import type { Db } from '../../models/db';
 import type { Decision } from '../../workflows/messages';
 import type { Reply } from '../cards/card';
 import type { Flows } from '../flows';
@@ -10,7 +9,6 @@ import type { UserContext } from '../user-context';
  * The reply carries the card as the flow left it, so the clicker sees it change in place.
  */
 export async function decideApproval(
-  db: Db,
   flows: Flows,
   user: UserContext,
   v: { stepId: number; workflowId: string },

@@ -56,7 +56,6 @@ export async function customerCommand(
     FollowUp.findOne({ where: { customerId: c.id }, order: [['followedAt', 'DESC']] }),
     Contact.findAll({ where: { customerId: c.id }, limit: 3 }),
   ]);
-  const openFen = receivables.reduce((s, r) => s + r.amountFen - r.paidFen, 0);
   const credit = await creditPosition(db, c.id);
   const followBy = lastFollowUp ? await User.findByPk(lastFollowUp.userId) : null;
   const card = customerCard(
