@@ -99,11 +99,15 @@ describe.each(kinds)('schema on %s', (kind) => {
     expect(await migrate(t.db)).toEqual([]);
   });
 
-  it('the down migration removes the schema and up brings it back', async () => {
+  it('the down migrations remove the schema and up brings it back', async () => {
     await migrator(t.db).down();
-    expect(await tables()).not.toContain('customers');
-    expect(await migrate(t.db)).toEqual(['0001-baseline']);
+    expect(await tables()).not.toContain('outbox_messages');
     expect(await tables()).toContain('customers');
+    await migrator(t.db).down({ to: 0 });
+    expect(await tables()).not.toContain('customers');
+    expect(await migrate(t.db)).toEqual(['0001-baseline', '0002-outbox']);
+    expect(await tables()).toContain('customers');
+    expect(await tables()).toContain('outbox_messages');
   });
 });
 
