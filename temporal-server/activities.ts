@@ -51,7 +51,7 @@ export class Activities {
     if (act.heartbeatMs > 0)
       this.engine.schedule(now + act.heartbeatMs, { kind: 'activity-timeout', ...base, type: 'HEARTBEAT', heartbeatAt: now });
     this.engine.markDirty(run);
-    void this.engine.commit();
+    this.engine.commitSoon();
     return {
       taskToken: encodeToken({ k: 'a', r: run.runId, s: act.scheduledEventId, a: act.attempt }),
       workflowNamespace: run.namespace,

@@ -133,6 +133,14 @@ export class Engine {
   }
 
   /** Hand every changed run to the store; resolves when it is committed. */
+  /**
+   * Commit without waiting: for changes a crash may lose without harm — a task's start, which
+   * on restart is simply scheduled again (the worker's answer to the lost start is refused).
+   */
+  commitSoon(): void {
+    void this.commit().catch((e) => this.log(`commit failed: ${(e as Error).message}`));
+  }
+
   commit(): Promise<void> {
     for (const run of this.dirty) {
       const events = run.history

@@ -58,7 +58,9 @@ export class WorkflowTasks {
       scheduledEventId: wft.scheduledEventId,
       type: 'START_TO_CLOSE',
     });
-    await this.engine.commit();
+    // Not awaited: if the server dies before this start is on disk, the restarted server holds
+    // the task as scheduled and hands it out again — as the real server does after a lost start.
+    this.engine.commitSoon();
     return {
       taskToken: encodeToken({ k: 'w', r: run.runId, s: wft.scheduledEventId }),
       workflowExecution: { workflowId: run.workflowId, runId: run.runId },
