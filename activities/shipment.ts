@@ -6,9 +6,9 @@ import { dueAt, dunningSchedule } from '../domain/dunning';
 import { formatFen, mulDivHalfUp } from '../domain/money';
 import type { Db } from '../models/db';
 import { nextDocumentNumber } from '../models/sequence';
+import type { ShipmentOutcome } from '../workflows/activity-contract';
 import type { Bilingual, ShipInput } from '../workflows/messages';
 import { receivableCollectionId } from '../workflows/messages';
-import type { ReceivableCollectionInput } from '../workflows/receivable-collection';
 import { shippingNoticeCardOf } from './shipping-notice';
 
 class Refused extends Error {
@@ -16,10 +16,6 @@ class Refused extends Error {
     super(msg.en);
   }
 }
-
-export type ShipmentResult =
-  | { ok: false; message: Bilingual }
-  | { ok: true; message: Bilingual; shipmentNumber: string; receivable: ReceivableCollectionInput; allShipped: boolean };
 
 /**
  * A shipment, in one transaction: the goods leave stock (reserved units first, then any
@@ -98,7 +94,7 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
     return { ok: true as const, warehouseId: (moves[0] as { warehouseId: number }).warehouseId };
   }
 
-  async function summary(shipmentId: number): Promise<ShipmentResult> {
+  async function summary(shipmentId: number): Promise<ShipmentOutcome> {
     const s = await Shipment.findByPk(shipmentId);
     const r = await Receivable.findOne({ where: { shipmentId } });
     const lines = await SalesOrderLine.findAll({ where: { salesOrderId: s?.salesOrderId ?? -1 } });
@@ -120,7 +116,7 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
     };
   }
 
-  async function recordShipment(input: ShipInput & { orderId: number }): Promise<ShipmentResult> {
+  async function recordShipment(input: ShipInput & { orderId: number }): Promise<ShipmentOutcome> {
     const key = `ship:${input.requestId}`;
     const prior = await Shipment.findOne({ where: { idempotencyKey: key } });
     if (prior) return summary(prior.id);

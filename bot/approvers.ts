@@ -1,4 +1,5 @@
-import type { ApproverRole } from '../config/schema';
+import type { ApprovalRule, ApproverRole } from '../config/schema';
+import { type ApprovalFacts, type ApprovalStep, requiredApprovals } from '../domain/approval-policy';
 import type { Db } from '../models/db';
 
 /**
@@ -20,4 +21,17 @@ export async function approverFor(
   }
   const user = await User.findOne({ where: { roleCode: role, active: true }, order: [['id', 'ASC']] });
   return user ? { id: user.id, name: user.name } : null;
+}
+
+/** The approval steps the policy requires for these facts, each with who holds the role (null name when nobody does). */
+export async function policyApprovers(
+  db: Db,
+  rules: readonly ApprovalRule[],
+  facts: ApprovalFacts,
+  customer: { teamId: number | null },
+): Promise<(ApprovalStep & { approverName: string | null })[]> {
+  const out = [];
+  for (const s of requiredApprovals(rules, facts))
+    out.push({ ...s, approverName: (await approverFor(db, s.role, customer))?.name ?? null });
+  return out;
 }

@@ -1,5 +1,4 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Card } from '../bot/cards/card';
 
 /**
  * Every signal, query and update of the flows, declared once: the workflows set handlers on
@@ -35,11 +34,17 @@ export interface DecideInput {
   comment?: string;
 }
 
+/**
+ * A card as the flows carry it: built by the activities (bot/cards), handed back to the bot
+ * through an update result; the workflow never looks inside.
+ */
+export type CardPayload = { readonly id: string };
+
 export interface DecideResult {
   ok: boolean;
   message: Bilingual;
   /** the card as it stands after the click (decided, or refused with the new figures) */
-  card?: Card;
+  card?: CardPayload;
 }
 
 export interface ShipInput {
@@ -98,6 +103,15 @@ export interface DunningRung {
   at: number;
   daysOverdue: number;
   notify: string[];
+}
+
+export interface ReceivableCollectionInput {
+  receivableId: number;
+  number: string;
+  /** epoch ms of the due date's start of business, Shanghai */
+  dueAt: number;
+  /** the dunning ladder, made absolute when the receivable was issued (from config) */
+  rungs: DunningRung[];
 }
 
 export interface ReceivableFlowState {

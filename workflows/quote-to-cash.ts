@@ -9,7 +9,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { FlowActivities } from './activity-contract';
 import { shanghaiMinute } from './format';
 import {
   type ApprovalFacts,
@@ -30,7 +30,7 @@ import { receivableCollection } from './receivable-collection';
 
 // Activities here are a few database statements: a short timeout means an attempt lost with
 // a crashed worker is retried within seconds, not a minute (they are idempotent).
-const acts = proxyActivities<Activities>({
+const acts = proxyActivities<FlowActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
@@ -236,14 +236,19 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
   state.orderId = opened.orderId;
   state.orderNumber = opened.orderNumber;
 
-  for (const step of opened.steps) {
+  /** an approval step to its end: null when approved, else the phase the flow ends in */
+  async function approved(step: ApprovalStepInfo): Promise<OrderPhase | null> {
     const outcome = await approvalStep(step);
-    if (outcome === 'cancelled') return end('cancelled');
-    if (outcome === 'reject') {
-      await locked(() => acts.rejectOrder({ orderId: state.orderId, stepId: step.stepId }));
-      state.phase = 'rejected';
-      return end('rejected');
-    }
+    if (outcome === 'cancelled') return 'cancelled';
+    if (outcome === 'approve') return null;
+    await locked(() => acts.rejectOrder({ orderId: state.orderId, stepId: step.stepId }));
+    state.phase = 'rejected';
+    return 'rejected';
+  }
+
+  for (const step of opened.steps) {
+    const ended = await approved(step);
+    if (ended) return end(ended);
   }
   if (cancelled()) return end('cancelled');
 
@@ -251,13 +256,8 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
   if (credit.over && !cancelled()) {
     state.phase = 'credit_approval';
     const step = await locked(() => acts.openCreditApproval({ orderId: state.orderId }));
-    const outcome = await approvalStep(step);
-    if (outcome === 'cancelled') return end('cancelled');
-    if (outcome === 'reject') {
-      await locked(() => acts.rejectOrder({ orderId: state.orderId, stepId: step.stepId }));
-      state.phase = 'rejected';
-      return end('rejected');
-    }
+    const ended = await approved(step);
+    if (ended) return end(ended);
   }
 
   // The phase moves first: confirmOrder tells the warehouse, who may type 发货 at once; the

@@ -1,22 +1,22 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { type DunningRung, type ReceivableFlowState, receivablePaidSignal, receivableStateQuery, receivableVoidSignal } from './messages';
+
+export type { ReceivableCollectionInput } from './messages';
+
+import type { FlowActivities } from './activity-contract';
+import {
+  type ReceivableCollectionInput,
+  type ReceivableFlowState,
+  receivablePaidSignal,
+  receivableStateQuery,
+  receivableVoidSignal,
+} from './messages';
 
 // Activities here are a few database statements: a short timeout means an attempt lost with
 // a crashed worker is retried within seconds, not a minute (they are idempotent).
-const acts = proxyActivities<Activities>({
+const acts = proxyActivities<FlowActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-
-export interface ReceivableCollectionInput {
-  receivableId: number;
-  number: string;
-  /** epoch ms of the due date's start of business, Shanghai */
-  dueAt: number;
-  /** the dunning ladder, made absolute when the receivable was issued (from config) */
-  rungs: DunningRung[];
-}
 
 /**
  * One receivable from issue to paid: a durable timer to each rung of the dunning ladder; each

@@ -1,5 +1,5 @@
 import type { Decision } from '../../workflows/messages';
-import type { Reply } from '../cards/card';
+import type { Card, Reply } from '../cards/card';
 import type { Flows } from '../flows';
 import type { UserContext } from '../user-context';
 
@@ -22,6 +22,7 @@ export async function decideApproval(
     requestId,
   );
   const replies: Reply[] = [{ kind: 'text', text: res.message.zh }];
-  if (res.card) replies.unshift({ kind: 'card', card: res.card });
+  // the flow hands back, untouched, the card its activity built with bot/cards
+  if (res.card) replies.unshift({ kind: 'card', card: res.card as Card });
   return replies;
 }

@@ -1,10 +1,9 @@
 import { Op } from 'sequelize';
 import type { AppConfig } from '../../config';
-import { requiredApprovals } from '../../domain/approval-policy';
 import { ratioBp } from '../../domain/money';
 import type { PricedLine } from '../../domain/pricing';
 import type { Db } from '../../models/db';
-import { approverFor } from '../approvers';
+import { policyApprovers } from '../approvers';
 import type { Card, Locale } from '../cards/card';
 import { type QuoteCardData, quoteDraftCard } from '../cards/quote';
 import type { UserContext } from '../user-context';
@@ -42,13 +41,14 @@ export async function quoteCardFromBooks(
     manualDiscountBp: quote.manualDiscountBp,
     vatRateBp: l.vatRateBp,
   });
-  const steps = requiredApprovals(config.approval.rules, {
-    totalFen: quote.totalFen,
-    manualDiscountBp: quote.manualDiscountBp,
-    marginBp: quote.marginBp,
-  });
-  const approvals = [];
-  for (const s of steps) approvals.push({ ...s, approverName: (await approverFor(db, s.role, customer ?? { teamId: null }))?.name ?? '' });
+  const approvals = (
+    await policyApprovers(
+      db,
+      config.approval.rules,
+      { totalFen: quote.totalFen, manualDiscountBp: quote.manualDiscountBp, marginBp: quote.marginBp },
+      customer ?? { teamId: null },
+    )
+  ).map((a) => ({ ...a, approverName: a.approverName ?? '' }));
   return quoteDraftCard(
     {
       quoteId,

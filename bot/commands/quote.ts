@@ -2,13 +2,12 @@ import dayjs from 'dayjs';
 import { Op } from 'sequelize';
 import { creditPosition } from '../../activities/credit';
 import type { AppConfig } from '../../config';
-import { requiredApprovals } from '../../domain/approval-policy';
 import { atp } from '../../domain/atp';
 import { DomainError } from '../../domain/errors';
 import { priceQuote } from '../../domain/pricing';
 import type { Db } from '../../models/db';
 import { nextDocumentNumber } from '../../models/sequence';
-import { approverFor } from '../approvers';
+import { approverFor, policyApprovers } from '../approvers';
 import { type Locale, type Reply, t } from '../cards/card';
 import { type QuoteCardLine, quoteDraftCard } from '../cards/quote';
 import { resolveOne } from '../resolve';
@@ -112,15 +111,15 @@ export async function quoteCommand(
     if (e instanceof DomainError) return text(e.zh, e.en);
     throw e;
   }
-  const steps = requiredApprovals(config.approval.rules, {
-    totalFen: priced.grossFen,
-    manualDiscountBp: cmd.discountBp,
-    marginBp: priced.marginBp,
-  });
+  const approvals = (
+    await policyApprovers(
+      db,
+      config.approval.rules,
+      { totalFen: priced.grossFen, manualDiscountBp: cmd.discountBp, marginBp: priced.marginBp },
+      customer,
+    )
+  ).map((a) => ({ ...a, approverName: a.approverName ?? t(locale, '（未配置）', '(nobody)') }));
   const credit = await creditPosition(db, customer.id, { thisOrderFen: priced.grossFen });
-  const approvals = [];
-  for (const s of steps)
-    approvals.push({ ...s, approverName: (await approverFor(db, s.role, customer))?.name ?? t(locale, '（未配置）', '(nobody)') });
 
   const validUntil = dayjs(opts.today).add(config.pricing.quoteValidityDays, 'day').format('YYYY-MM-DD');
   const quote = await db.writeTx(async (tx) => {
