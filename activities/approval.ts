@@ -4,6 +4,7 @@ import { approverFor } from '../bot/approvers';
 import type { Card } from '../bot/cards/card';
 import { pushTo, updateCard } from '../bot/outbox';
 import type { AppConfig } from '../config';
+import { businessDay } from '../domain/calendar';
 import { formatFen } from '../domain/money';
 import type { Db } from '../models/db';
 import type { ApprovalFacts, ApprovalStepInfo, Bilingual, DecideInput } from '../workflows/messages';
@@ -118,7 +119,7 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
         zh: `超出信用额度已从 ${formatFen(facts.creditOverByFen ?? 0)} 增加到 ${formatFen(now.creditOverByFen ?? 0)}`,
         en: `over the credit limit by ${formatFen(now.creditOverByFen ?? 0)}, was ${formatFen(facts.creditOverByFen ?? 0)}`,
       });
-    if (ctx.quote && ctx.quote.validUntil < new Date().toISOString().slice(0, 10))
+    if (ctx.quote && ctx.quote.validUntil < businessDay(new Date()))
       problems.push({ zh: `报价已于 ${ctx.quote.validUntil} 过期`, en: `the quote expired on ${ctx.quote.validUntil}` });
     if (problems.length === 0) return { ok: true, message: { zh: '复核通过', en: 'checked' }, facts: now };
     const message = {
