@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 import { Sequelize, Transaction } from 'sequelize';
 import { defineModels, type Models } from './index';
+import { tuneSqliteConnections } from './sqlite-connections';
 import { WriteLock } from './write-lock';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -63,23 +64,4 @@ function wrap(
 ): Db {
   const models = defineModels(sequelize);
   return { sequelize, models, dialect, location, writeTx, close: () => sequelize.close() };
-}
-
-/**
- * Sequelize opens a fresh sqlite3 connection per transaction and offers no hook for it, so
- * the per-connection settings (wait for locks instead of failing, foreign keys) go in here.
- */
-function tuneSqliteConnections(sequelize: Sequelize): void {
-  type Conn = { configure(opt: 'busyTimeout', ms: number): void; run(sql: string): void; __tuned?: boolean };
-  const cm = (sequelize as unknown as { connectionManager: { getConnection(o: unknown): Promise<Conn> } }).connectionManager;
-  const original = cm.getConnection.bind(cm);
-  cm.getConnection = async (o: unknown) => {
-    const conn = await original(o);
-    if (!conn.__tuned) {
-      conn.configure('busyTimeout', 15_000);
-      conn.run('PRAGMA synchronous=NORMAL');
-      conn.__tuned = true;
-    }
-    return conn;
-  };
 }

@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { atp } from '../../domain/atp';
 import type { Db } from '../../models/db';
+import { sqliteAll } from '../../models/sqlite-connections';
 import { type Locale, type Reply, t } from '../cards/card';
 import { stockCard } from '../cards/stock';
 import { referenceCache } from '../reference-cache';
@@ -74,28 +75,16 @@ interface StockRow {
   eta: string | null;
 }
 
-interface SqliteConnection {
-  all(sql: string, params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void;
-}
-
 /**
- * On SQLite the statement goes straight to the sqlite3 connection Sequelize reads through (the
- * same connection, so the same snapshot rules as a Sequelize read): Sequelize's own wrapping
- * of a query costs several times what SQLite takes to answer it, and this is the bot's
- * hottest read. Elsewhere (PostgreSQL) it is an ordinary sequelize.query.
+ * On SQLite the statement is prepared once and runs on the connection Sequelize reads through
+ * (models/sqlite-connections): this is the bot's hottest read. Elsewhere (PostgreSQL) it is an
+ * ordinary sequelize.query.
  */
 async function readStock(db: Db, productId: number): Promise<StockRow[]> {
   if (db.dialect !== 'sqlite') {
     return db.sequelize.query<StockRow>(STOCK_SQL, { type: QueryTypes.SELECT, replacements: [productId, productId] });
   }
-  const cm = (db.sequelize as unknown as { connectionManager: { getConnection(o: object): Promise<SqliteConnection> } }).connectionManager;
-  const conn = await cm.getConnection({ type: 'SELECT' });
-  // DB_LOG_SQL: logged as Sequelize logs its own statements
-  const log = (db.sequelize as unknown as { options: { logging?: unknown } }).options.logging;
-  if (typeof log === 'function') log(`Executing (default): ${STOCK_SQL}; [${productId}, ${productId}]`);
-  return new Promise((resolve, reject) =>
-    conn.all(STOCK_SQL, [productId, productId], (err, rows) => (err ? reject(err) : resolve(rows as StockRow[]))),
-  );
+  return sqliteAll<StockRow>(db.sequelize, STOCK_SQL, [productId, productId]);
 }
 
 /**
