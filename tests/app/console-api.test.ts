@@ -149,4 +149,19 @@ describe('console HTTP API (real Koa on loopback)', () => {
     const res = await post('userId=zhangwei', 'application/x-www-form-urlencoded');
     expect(res.status).toBe(400);
   });
+
+  it('refuses a body over 64 KiB naming the body, and answers the next request normally', async () => {
+    const res = await post({ userId: 'zhangwei', text: `库存 A100 ${'x'.repeat(70 * 1024)}` });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('body larger than 65536 bytes');
+    const again = await post({ userId: 'zhangwei', text: '库存 A100' });
+    expect(again.status).toBe(200);
+    expect(JSON.stringify(await again.json())).toContain('"id":"stock:');
+  });
+
+  it('refuses malformed JSON naming the body', async () => {
+    const res = await post('{"userId": "zhangwei", "text": ');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('expected a JSON object');
+  });
 });
