@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   // the activity resolves the waiting sample directly: polling for it would steal the event loop the worker needs
   // the activity's start time arrives from the worker process and resolves the waiting sample
   const started = new Map<string, (t: number) => void>();
-  const worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engine-worker.ts')], {
+  const workerArgs = process.env.BENCH_WORKER_NODE_ARGS ? process.env.BENCH_WORKER_NODE_ARGS.split(' ') : [];
+  const worker = spawn(process.execPath, [...workerArgs, '--import', 'tsx', join(__dirname, 'engine-worker.ts')], {
     env: { ...process.env, BENCH_ADDRESS: address },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -32,7 +32,8 @@
  * of a saturation run, BENCH_STEP_S (8) of a paced step (after 2 s of warm-up), BENCH_LOAD_PROCS
  * (load processes, 1), BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
  * BENCH_APP_ENV (extra env for the app, e.g. "DB_LOG_SQL=true"), BENCH_KEEP=1 (keep the data
- * directory and logs), BENCH_BASELINE_ORM=0 (skip the Sequelize detail run).
+ * directory and logs), BENCH_BASELINE_ORM=0 (skip the Sequelize detail run), BENCH_ONLY=flows|stock
+ * (run only those app sections, comma-separated; for profiling one of them).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -276,7 +277,9 @@ export const stockSection: Section = {
 };
 
 /** The sections that run against the app, in the order of the final lines. */
-export const APP_SECTIONS: Section[] = [flowsSection, stockSection];
+export const APP_SECTIONS: Section[] = [flowsSection, stockSection].filter(
+  (s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(s.name),
+);
 
 /** The bare Koa + one point read on the same file, after the app has stopped. */
 async function baseline(dataDir: string, dbFile: string, driver: 'sequelize' | 'sqlite3', capacity: boolean) {
