@@ -1,6 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import { type ApprovalCardData, type ApprovalCardState, approvalCard } from '../bot/cards/approval';
 import type { Card } from '../bot/cards/card';
+import { userById } from '../bot/user-directory';
 import type { Db } from '../models/db';
 import { creditPosition } from './credit';
 
@@ -14,7 +15,7 @@ export async function availableByProduct(db: Db, productIds: number[], t?: Trans
 
 /** Everything an approval step's card shows, read from the books. */
 export async function approvalContext(db: Db, stepId: number, t?: Transaction) {
-  const { ApprovalStep, ApprovalRequest, SalesOrder, SalesOrderLine, Quote, Customer, User, Product } = db.models;
+  const { ApprovalStep, ApprovalRequest, SalesOrder, SalesOrderLine, Quote, Customer, Product } = db.models;
   const step = await ApprovalStep.findByPk(stepId, { transaction: t });
   if (!step) throw new Error(`approval step ${stepId} not found`);
   const request = await ApprovalRequest.findByPk(step.approvalRequestId, { transaction: t });
@@ -27,8 +28,8 @@ export async function approvalContext(db: Db, stepId: number, t?: Transaction) {
   const [quote, customer, rep, approver, lines, totalSteps] = await Promise.all([
     order.quoteId ? Quote.findByPk(order.quoteId, { transaction: t }) : null,
     Customer.findByPk(order.customerId, { transaction: t }),
-    User.findByPk(order.ownerUserId, { transaction: t }),
-    User.findByPk(step.approverUserId, { transaction: t }),
+    userById(db, order.ownerUserId),
+    userById(db, step.approverUserId),
     SalesOrderLine.findAll({ where: { salesOrderId: order.id }, order: [['lineNo', 'ASC']], transaction: t }),
     ApprovalStep.count({ where: { approvalRequestId: request.id }, transaction: t }),
   ]);

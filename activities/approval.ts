@@ -3,6 +3,7 @@ import { Op, type Transaction } from 'sequelize';
 import { approverFor } from '../bot/approvers';
 import type { Card } from '../bot/cards/card';
 import { pushTo, updateCard } from '../bot/outbox';
+import { userById } from '../bot/user-directory';
 import type { AppConfig } from '../config';
 import { businessDay } from '../domain/calendar';
 import { formatFen } from '../domain/money';
@@ -38,7 +39,7 @@ export async function createApprovalSteps(
 }
 
 export function createApprovalActivities({ db, config }: { db: Db; config: AppConfig }) {
-  const { ApprovalStep, ApprovalRequest, ApprovalDecision, Task, User, SalesOrder } = db.models;
+  const { ApprovalStep, ApprovalRequest, ApprovalDecision, Task, SalesOrder } = db.models;
 
   /** The facts an approval rests on, as of now. */
   async function currentFacts(ctx: ApprovalContext): Promise<ApprovalFacts> {
@@ -223,7 +224,7 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
       const existing = await ApprovalRequest.findOne({ where: { subjectType: 'credit_override', subjectId: orderId }, transaction: t });
       if (existing) {
         const s = await ApprovalStep.findOne({ where: { approvalRequestId: existing.id }, transaction: t });
-        const u = s ? await User.findByPk(s.approverUserId, { transaction: t }) : null;
+        const u = s ? await userById(db, s.approverUserId) : null;
         if (s)
           return {
             id: s.id,

@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import { pushTo, updateCard } from '../bot/outbox';
+import { activeUsersWithRole, userById, userDirectory } from '../bot/user-directory';
 import type { AppConfig } from '../config';
 import { requiredApprovals } from '../domain/approval-policy';
 import { businessDay } from '../domain/calendar';
@@ -19,8 +20,7 @@ export const lineReservationKey = (orderId: number, lineNo: number) => `so:${ord
  * everything undone. Each is idempotent: a retried activity finds its own earlier work.
  */
 export function createOrderActivities({ db, config }: { db: Db; config: AppConfig }) {
-  const { Quote, QuoteLine, SalesOrder, SalesOrderLine, Customer, ApprovalRequest, ApprovalStep, Product, User, Receivable, Task } =
-    db.models;
+  const { Quote, QuoteLine, SalesOrder, SalesOrderLine, Customer, ApprovalRequest, ApprovalStep, Product, Receivable, Task } = db.models;
   const stock = createStockActivities({ db });
 
   async function openOrder(input: { quoteId: number; submittedByUserId: number; workflowId: string }): Promise<{
@@ -118,7 +118,7 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
       lines.map((l) => l.productId),
     );
     const availableBySku = Object.fromEntries(products.map((p) => [p.sku, available.get(p.id) ?? 0]));
-    const users = await User.findAll({ where: { id: { [Op.in]: steps.map((s) => s.approverUserId) } } });
+    const users = (await userDirectory(db)).byId;
     return {
       orderId: order.id,
       orderNumber: order.number,
@@ -127,7 +127,7 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
         stepNo: s.stepNo,
         role: s.approverRole,
         approverUserId: s.approverUserId,
-        approverName: users.find((u) => u.id === s.approverUserId)?.name ?? '',
+        approverName: users.get(s.approverUserId)?.name ?? '',
         facts: { availableBySku },
       })),
     };
@@ -167,7 +167,7 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
         { dedupeKey: `order-confirmed:${orderId}`, transaction: t },
       );
     });
-    const warehouse = await User.findAll({ where: { roleCode: 'warehouse', active: true } });
+    const warehouse = await activeUsersWithRole(db, 'warehouse');
     await pushTo(
       db,
       warehouse.map((u) => u.id),
@@ -230,7 +230,7 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
     const lines = await SalesOrderLine.findAll({ where: { salesOrderId: orderId } });
     let released = 0;
     for (const l of lines) released += (await stock.releaseStock({ idempotencyKey: lineReservationKey(orderId, l.lineNo) })).released;
-    const by = await User.findByPk(userId);
+    const by = await userById(db, userId);
     const why = `${by?.name ?? ''} 取消：${reason}`;
     const requests = await ApprovalRequest.findAll({
       where: {
@@ -268,7 +268,7 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
       await updateCard(db, card, { dedupeKey: `approval-cancelled:${s.id}` });
     }
     const notice = await updateCard(db, await shippingNoticeCardOf(db, orderId), { dedupeKey: `ship-notice-cancelled:${orderId}` });
-    const finance = voided ? (await User.findAll({ where: { roleCode: 'finance', active: true } })).map((u) => u.id) : [];
+    const finance = voided ? (await activeUsersWithRole(db, 'finance')).map((u) => u.id) : [];
     const involved = [order.ownerUserId, userId, ...steps.map((s) => s.approverUserId), ...notice, ...finance];
     const text = `订单 ${order.number} 已取消（${why}）：释放锁定库存 ${released}${voided ? `，作废应收 ${voided} 笔` : ''}`;
     await pushTo(db, involved, { kind: 'text', text }, { dedupeKey: `order-cancelled:${orderId}` });

@@ -1,5 +1,6 @@
 import { approverFor } from '../bot/approvers';
 import { pushTo } from '../bot/outbox';
+import { activeUsersWithRole } from '../bot/user-directory';
 import { businessDay, daysBetween } from '../domain/calendar';
 import { formatFen } from '../domain/money';
 import type { Db } from '../models/db';
@@ -9,7 +10,7 @@ type Closed = 'paid' | 'void' | null;
 
 /** The receivable side of collection: its status, and the dunning notices of the ladder. */
 export function createReceivableActivities({ db }: { db: Db }) {
-  const { Receivable, Customer, User } = db.models;
+  const { Receivable, Customer } = db.models;
 
   async function receivableStatus({ receivableId }: { receivableId: number }): Promise<{ closed: Closed; openFen: number }> {
     const r = await Receivable.findByPk(receivableId);
@@ -37,7 +38,7 @@ export function createReceivableActivities({ db }: { db: Db }) {
       else if (who === 'sales_manager') {
         const m = await approverFor(db, 'sales_manager', customer);
         if (m) to.add(m.id);
-      } else for (const u of await User.findAll({ where: { roleCode: who, active: true } })) to.add(u.id);
+      } else for (const u of await activeUsersWithRole(db, who)) to.add(u.id);
     }
     const overdue = Math.max(rung.daysOverdue, daysBetween(r.dueDate, businessDay(new Date())));
     const partly = r.paidFen > 0 ? `（原 ${formatFen(r.amountFen)}，已收 ${formatFen(r.paidFen)}）` : '';

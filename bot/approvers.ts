@@ -1,6 +1,7 @@
 import type { ApprovalRule, ApproverRole } from '../config/schema';
 import { type ApprovalFacts, type ApprovalStep, requiredApprovals } from '../domain/approval-policy';
 import type { Db } from '../models/db';
+import { activeUsersWithRole, userDirectory } from './user-directory';
 
 /**
  * Who holds an approver role for a customer: the sales manager is the manager of the
@@ -11,15 +12,12 @@ export async function approverFor(
   role: ApproverRole,
   customer: { teamId: number | null },
 ): Promise<{ id: number; name: string } | null> {
-  const { User, Team } = db.models;
+  const directory = await userDirectory(db);
   if (role === 'sales_manager' && customer.teamId) {
-    const team = await Team.findByPk(customer.teamId);
-    if (team?.managerUserId) {
-      const manager = await User.findByPk(team.managerUserId);
-      if (manager?.active) return { id: manager.id, name: manager.name };
-    }
+    const manager = directory.byId.get(directory.managerOf.get(customer.teamId) ?? -1);
+    if (manager?.active) return { id: manager.id, name: manager.name };
   }
-  const user = await User.findOne({ where: { roleCode: role, active: true }, order: [['id', 'ASC']] });
+  const user = (await activeUsersWithRole(db, role))[0];
   return user ? { id: user.id, name: user.name } : null;
 }
 
