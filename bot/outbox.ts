@@ -27,15 +27,15 @@ function announce(userIds: number[], t?: Transaction): void {
   else emit();
 }
 
-/** Sends a reply to each user. Returns how many rows were new (0 when the key was seen). */
+/** Sends a reply to each user; with a dedupe key, once per key and user however often it is called. */
 export async function pushTo(
   db: Db,
   userIds: readonly number[],
   reply: Reply,
   opts: { dedupeKey?: string; transaction?: Transaction } = {},
-): Promise<number> {
+): Promise<void> {
   const to = [...new Set(userIds)];
-  if (to.length === 0) return 0;
+  if (to.length === 0) return;
   const rows = to.map((recipientUserId) => ({
     recipientUserId,
     kind: reply.kind,
@@ -43,9 +43,8 @@ export async function pushTo(
     payload: reply as unknown as Record<string, unknown>,
     dedupeKey: opts.dedupeKey ? `${opts.dedupeKey}:${recipientUserId}` : null,
   }));
-  const created = await insert(db, rows, opts.transaction);
+  await insert(db, rows, opts.transaction);
   announce(to, opts.transaction);
-  return created;
 }
 
 /**
@@ -85,15 +84,11 @@ interface Row {
   dedupeKey: string | null;
 }
 
-async function insert(db: Db, rows: Row[], t?: Transaction): Promise<number> {
-  if (rows.length === 0) return 0;
+/** One statement: a row whose (dedupe key, recipient) is already there is skipped by the unique index. */
+async function insert(db: Db, rows: Row[], t?: Transaction): Promise<void> {
+  if (rows.length === 0) return;
   const write = async (tx: Transaction) => {
-    const before = await db.models.OutboxMessage.count({
-      where: { dedupeKey: { [Op.in]: rows.map((r) => r.dedupeKey).filter((k): k is string => !!k) } },
-      transaction: tx,
-    });
     await db.models.OutboxMessage.bulkCreate(rows, { ignoreDuplicates: true, transaction: tx });
-    return rows.length - before;
   };
   return t ? write(t) : db.writeTx(write);
 }
