@@ -18,7 +18,7 @@ export function defineSequence(sequelize: Sequelize) {
 
 /**
  * Next document number for a prefix and day, e.g. SO-20261123-0001. The counter is bumped and
- * read inside one write transaction, so concurrent callers never draw the same number.
+ * read in one statement inside a write transaction, so concurrent callers never draw the same number.
  */
 export async function nextDocumentNumber(
   db: Db,
@@ -28,20 +28,17 @@ export async function nextDocumentNumber(
 ): Promise<string> {
   const key = `${prefix}-${yyyymmdd}`;
   const draw = async (transaction: Transaction) => {
-    await db.sequelize.query(
-      `INSERT INTO document_sequences (key, last_value) VALUES (:key, 1)
-       ON CONFLICT (key) DO UPDATE SET last_value = document_sequences.last_value + 1`,
-      { replacements: { key }, transaction },
-    );
+    // One statement: bumped and read back by RETURNING (SQLite ≥ 3.35, PostgreSQL). The leading
+    // comment keeps Sequelize's SQLite dialect from taking it for a plain INSERT, whose rows it drops.
     const rows = await db.sequelize.query<{ lastValue: number }>(
-      'SELECT last_value AS "lastValue" FROM document_sequences WHERE key = :key',
-      {
-        replacements: { key },
-        type: QueryTypes.SELECT,
-        transaction,
-      },
+      `/* next document number */ INSERT INTO document_sequences (key, last_value) VALUES (:key, 1)
+       ON CONFLICT (key) DO UPDATE SET last_value = document_sequences.last_value + 1
+       RETURNING last_value AS "lastValue"`,
+      { replacements: { key }, type: QueryTypes.SELECT, transaction },
     );
-    return `${key}-${String(Number(rows[0]?.lastValue)).padStart(4, '0')}`;
+    const value = Number(rows[0]?.lastValue);
+    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`document sequence ${key}: no value came back`);
+    return `${key}-${String(value).padStart(4, '0')}`;
   };
   return opts.transaction ? draw(opts.transaction) : db.writeTx(draw);
 }
