@@ -132,55 +132,63 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
     return { ok: false, message, facts: now, card };
   }
 
-  /** Records the decision once; updates the card everyone received; tells the rep. */
+  /**
+   * Records the decision once; updates the card everyone received; tells the rep. Three parts,
+   * each safe to run again (the activity may): the decision in a short write transaction, the
+   * card's figures read outside any (they do not need the write lock, which every other write
+   * of the app waits for), and the pushes, deduplicated, in a second one.
+   */
   async function recordDecision(req: DecideInput): Promise<{ approverName: string; at: number; message: Bilingual; card: Card }> {
-    return db.writeTx(async (t) => {
+    const decision = await db.writeTx(async (t) => {
       const step = await ApprovalStep.findByPk(req.stepId, { transaction: t });
       if (!step) throw new Error(`approval step ${req.stepId} not found`);
-      let decision = await ApprovalDecision.findOne({ where: { approvalStepId: step.id }, transaction: t });
-      if (!decision) {
-        decision = await ApprovalDecision.create(
-          { approvalStepId: step.id, userId: req.userId, decision: req.decision, comment: req.comment ?? null, decidedAt: new Date() },
-          { transaction: t },
-        );
-        await ApprovalStep.update(
-          { status: req.decision === 'approve' ? 'approved' : 'rejected' },
-          { where: { id: step.id }, transaction: t },
-        );
-        const pending = await ApprovalStep.count({
-          where: { approvalRequestId: step.approvalRequestId, status: { [Op.in]: ['waiting', 'pending'] } },
-          transaction: t,
-        });
-        if (req.decision === 'reject' || pending === 0)
-          await ApprovalRequest.update(
-            { status: req.decision === 'reject' ? 'rejected' : 'approved', decidedAt: decision.decidedAt },
-            { where: { id: step.approvalRequestId }, transaction: t },
-          );
-        await Task.update({ status: 'done' }, { where: { refType: 'approval_step', refId: step.id }, transaction: t });
-      }
-      const ctx = await approvalContext(db, step.id, t);
-      const who = ctx.approver?.name ?? '';
-      const card = await approvalCardOf(
-        db,
-        ctx,
-        { kind: 'decided', decision: decision.decision, by: who, at: decision.decidedAt, comment: decision.comment },
-        t,
+      const prior = await ApprovalDecision.findOne({ where: { approvalStepId: step.id }, transaction: t });
+      if (prior) return prior;
+      const made = await ApprovalDecision.create(
+        { approvalStepId: step.id, userId: req.userId, decision: req.decision, comment: req.comment ?? null, decidedAt: new Date() },
+        { transaction: t },
       );
-      await updateCard(db, card, { dedupeKey: `approval-decided:${step.id}`, alsoTo: [ctx.order.ownerUserId], transaction: t });
-      const verb = decision.decision === 'approve' ? { zh: '同意', en: 'approved' } : { zh: '驳回', en: 'rejected' };
-      const comment = decision.comment ? `：${decision.comment}` : '';
-      const message = {
-        zh: `${who} 已${verb.zh} ${ctx.quote?.number ?? ctx.order.number}${comment}`,
-        en: `${who} ${verb.en} ${ctx.quote?.number ?? ctx.order.number}${decision.comment ? `: ${decision.comment}` : ''}`,
-      };
+      await ApprovalStep.update(
+        { status: req.decision === 'approve' ? 'approved' : 'rejected' },
+        { where: { id: step.id }, transaction: t },
+      );
+      const pending = await ApprovalStep.count({
+        where: { approvalRequestId: step.approvalRequestId, status: { [Op.in]: ['waiting', 'pending'] } },
+        transaction: t,
+      });
+      if (req.decision === 'reject' || pending === 0)
+        await ApprovalRequest.update(
+          { status: req.decision === 'reject' ? 'rejected' : 'approved', decidedAt: made.decidedAt },
+          { where: { id: step.approvalRequestId }, transaction: t },
+        );
+      await Task.update({ status: 'done' }, { where: { refType: 'approval_step', refId: step.id }, transaction: t });
+      return made;
+    });
+    const ctx = await approvalContext(db, req.stepId);
+    const who = ctx.approver?.name ?? '';
+    const card = await approvalCardOf(db, ctx, {
+      kind: 'decided',
+      decision: decision.decision,
+      by: who,
+      at: decision.decidedAt,
+      comment: decision.comment,
+    });
+    const verb = decision.decision === 'approve' ? { zh: '同意', en: 'approved' } : { zh: '驳回', en: 'rejected' };
+    const comment = decision.comment ? `：${decision.comment}` : '';
+    const message = {
+      zh: `${who} 已${verb.zh} ${ctx.quote?.number ?? ctx.order.number}${comment}`,
+      en: `${who} ${verb.en} ${ctx.quote?.number ?? ctx.order.number}${decision.comment ? `: ${decision.comment}` : ''}`,
+    };
+    await db.writeTx(async (t) => {
+      await updateCard(db, card, { dedupeKey: `approval-decided:${req.stepId}`, alsoTo: [ctx.order.ownerUserId], transaction: t });
       await pushTo(
         db,
         [ctx.order.ownerUserId],
         { kind: 'text', text: message.zh },
-        { dedupeKey: `approval-told:${step.id}`, transaction: t },
+        { dedupeKey: `approval-told:${req.stepId}`, transaction: t },
       );
-      return { approverName: who, at: decision.decidedAt.getTime(), message, card };
     });
+    return { approverName: who, at: decision.decidedAt.getTime(), message, card };
   }
 
   /** After N hours: a reminder to the approver. */

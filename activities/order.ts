@@ -37,6 +37,8 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
       manualDiscountBp: quote.manualDiscountBp,
       marginBp: quote.marginBp,
     });
+    // a submitted quote's lines no longer change: read before the write lock is taken
+    const qlines = await QuoteLine.findAll({ where: { quoteId: quote.id }, order: [['lineNo', 'ASC']] });
     const { order, steps } = await db.writeTx(async (t) => {
       let order = await SalesOrder.findOne({ where: { quoteId: quote.id }, transaction: t });
       if (!order) {
@@ -63,7 +65,6 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
           },
           { transaction: t },
         );
-        const qlines = await QuoteLine.findAll({ where: { quoteId: quote.id }, order: [['lineNo', 'ASC']], transaction: t });
         await SalesOrderLine.bulkCreate(
           qlines.map((l) => ({
             salesOrderId: (order as NonNullable<typeof order>).id,

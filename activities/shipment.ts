@@ -122,10 +122,16 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
     if (prior) return summary(prior.id);
     const order = await SalesOrder.findByPk(input.orderId);
     if (!order) throw new Error(`order ${input.orderId} not found`);
+    // what does not change with the shipment is read before the write lock is taken: the
+    // order's products (an order line never changes product) and the customer's name
+    const ordered = await SalesOrderLine.findAll({ where: { salesOrderId: order.id }, attributes: ['productId'] });
+    const [products, customer] = await Promise.all([
+      Product.findAll({ where: { id: { [Op.in]: ordered.map((l) => l.productId) } } }),
+      Customer.findByPk(order.customerId, { attributes: ['name'] }),
+    ]);
     try {
       const shipmentId = await db.writeTx(async (t) => {
         const lines = await SalesOrderLine.findAll({ where: { salesOrderId: order.id }, order: [['lineNo', 'ASC']], transaction: t });
-        const products = await Product.findAll({ where: { id: { [Op.in]: lines.map((l) => l.productId) } }, transaction: t });
         const wanted = input.lines.map((w) => {
           const p = products.find((x) => x.sku.toUpperCase() === w.sku.toUpperCase());
           const line = p && lines.find((l) => l.productId === p.id);
@@ -195,7 +201,6 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
         await Shipment.update({ warehouseId: warehouseId as number }, { where: { id: shipment.id }, transaction: t });
         const allShipped = lines.every((l) => l.shippedQty >= l.qty);
         await SalesOrder.update({ status: allShipped ? 'shipped' : 'partially_shipped' }, { where: { id: order.id }, transaction: t });
-        const customer = await Customer.findByPk(order.customerId, { transaction: t });
         const number = await nextDocumentNumber(db, 'AR', today.replace(/-/g, ''), { transaction: t });
         const dueDate = addDays(today, order.paymentTermsDays);
         await Receivable.create(
