@@ -1,4 +1,5 @@
 import type { Sequelize, Transaction } from 'sequelize';
+import { sqliteAll } from '../models/sqlite-connections';
 
 /**
  * Reference data the bot reads on every message — who a login is and what their role may see,
@@ -9,7 +10,10 @@ import type { Sequelize, Transaction } from 'sequelize';
  *    (models, raw SQL, seeds, migrations: all go through sequelize.query, watched by an
  *    afterQuery hook), and once more when that statement's transaction commits;
  *  - otherwise when it is older than `maxAgeMs`: the bound on how stale it can be after a
- *    write by another process (a second instance, a CLI, SQL typed by hand).
+ *    write by another process (a second instance, a CLI, SQL typed by hand). Where the
+ *    database can say cheaply whether anything was committed since (SQLite's data_version),
+ *    that is asked first and an unchanged value is kept, so a busy but unchanging server does
+ *    not rebuild its catalogue twice a second.
  *
  * Only for data that changes rarely and by hand. Never for stock, prices, credit or anything
  * else a decision is made on: those are read fresh on every request.
@@ -22,7 +26,12 @@ const MAX_ENTRIES = 10_000;
 interface Entry<V> {
   value: V;
   at: number;
+  /** what `changed` answered before this value was read */
+  version?: unknown;
 }
+
+/** A cheap probe of the source: equal answers mean nothing was committed in between. */
+export type VersionProbe = () => Promise<unknown>;
 
 export class ReferenceCache<K, V> {
   private readonly entries = new Map<K, Entry<V>>();
@@ -33,6 +42,7 @@ export class ReferenceCache<K, V> {
     private readonly load: (key: K) => Promise<V>,
     private readonly maxAgeMs = REFERENCE_MAX_AGE_MS,
     private readonly clock: () => number = () => performance.now(),
+    private readonly probe?: VersionProbe,
   ) {}
 
   /** Forget everything; a load already under way is not kept either. */
@@ -65,11 +75,11 @@ export class ReferenceCache<K, V> {
     if (pending && pending.generation === this.generation) return pending.promise;
     const generation = this.generation;
     const at = this.clock(); // the age counts from before the read: never younger than the data
-    const promise = this.load(key).then(
-      (value) => {
+    const promise = this.read(key).then(
+      ({ value, version }) => {
         if (generation === this.generation) {
           if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-          this.entries.set(key, { value, at });
+          this.entries.set(key, { value, at, version });
         }
         if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
         return value;
@@ -81,6 +91,18 @@ export class ReferenceCache<K, V> {
     );
     this.loading.set(key, { generation, promise });
     return promise;
+  }
+
+  /**
+   * The probe is asked before the load, so a commit landing during the load shows as a new
+   * version next time. An entry whose version is unchanged is kept as it is.
+   */
+  private async read(key: K): Promise<{ value: V; version?: unknown }> {
+    if (!this.probe) return { value: await this.load(key) };
+    const kept = this.entries.get(key);
+    const version = await this.probe();
+    if (kept && kept.version !== undefined && kept.version === version) return { value: kept.value, version };
+    return { value: await this.load(key), version };
   }
 }
 
@@ -131,6 +153,17 @@ export function onTableWrite(sequelize: Sequelize, tables: readonly string[], on
   });
 }
 
+/**
+ * SQLite's data_version, read on the connection Sequelize reads through: it changes whenever
+ * another connection (a transaction of this process, another process) commits. Writes on that
+ * same connection do not change it; the afterQuery hook catches those. PostgreSQL has no such
+ * cheap counter: there the value is read again.
+ */
+function commitProbe(sequelize: Sequelize): VersionProbe | undefined {
+  if (sequelize.getDialect() !== 'sqlite') return undefined;
+  return async () => (await sqliteAll<{ data_version: number }>(sequelize, 'PRAGMA data_version', []))[0]?.data_version;
+}
+
 const caches = new WeakMap<Sequelize, Map<string, ReferenceCache<unknown, unknown>>>();
 
 /**
@@ -150,7 +183,7 @@ export function referenceCache<K, V>(
   }
   let cache = byName.get(name) as ReferenceCache<K, V> | undefined;
   if (!cache) {
-    const made = new ReferenceCache(load);
+    const made = new ReferenceCache(load, REFERENCE_MAX_AGE_MS, undefined, commitProbe(sequelize));
     onTableWrite(sequelize, tables, () => made.invalidate());
     byName.set(name, made as ReferenceCache<unknown, unknown>);
     cache = made;

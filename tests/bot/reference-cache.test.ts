@@ -133,6 +133,64 @@ describe('reference cache', () => {
   });
 });
 
+describe('reference cache with a commit probe', () => {
+  const setup = () => {
+    let now = 0;
+    let committed = 1;
+    let data = 1;
+    const loaded: string[] = [];
+    const cache = new ReferenceCache<string, string>(
+      async (key) => {
+        loaded.push(key);
+        return `${key}@${data}`;
+      },
+      1000,
+      () => now,
+      async () => committed,
+    );
+    return {
+      cache,
+      loaded,
+      tick: (ms: number) => {
+        now += ms;
+      },
+      commit: () => {
+        data++;
+        committed++;
+      },
+    };
+  };
+
+  it('keeps an aged value without reading it again while nothing was committed', async () => {
+    const s = setup();
+    expect(await s.cache.get('a')).toBe('a@1');
+    for (let i = 0; i < 5; i++) {
+      s.tick(1000);
+      expect(await s.cache.get('a')).toBe('a@1');
+    }
+    expect(s.loaded).toEqual(['a']);
+  });
+
+  it('reads again, within the max age, once something was committed', async () => {
+    const s = setup();
+    expect(await s.cache.get('a')).toBe('a@1');
+    s.commit();
+    s.tick(999);
+    expect(await s.cache.get('a')).toBe('a@1');
+    s.tick(1);
+    expect(await s.cache.get('a')).toBe('a@2');
+    expect(s.loaded).toEqual(['a', 'a']);
+  });
+
+  it('invalidate() reads again even when the probe saw no commit (a write on the probed connection itself)', async () => {
+    const s = setup();
+    expect(await s.cache.get('a')).toBe('a@1');
+    s.cache.invalidate();
+    expect(await s.cache.get('a')).toBe('a@1');
+    expect(s.loaded).toEqual(['a', 'a']);
+  });
+});
+
 describe('which statements may write the cached tables', () => {
   const tables = new Set(['users', 'roles']);
   const mention = /\b(?:users|roles)\b/i;
