@@ -35,16 +35,31 @@ async function finalizeAll(conn: Connection): Promise<void> {
   );
 }
 
+/** Transaction connections kept open for the next transaction; more than this are closed. */
+const IDLE_MAX = 4;
+
 /**
- * Sequelize opens a fresh sqlite3 connection per transaction and offers no hook for it, so the
- * per-connection settings (wait for locks instead of failing, synchronous=NORMAL under WAL) go
- * in here, and so does the finalising of prepared statements (sqliteAll) before a close.
+ * Sequelize opens a fresh sqlite3 connection per transaction and closes it afterwards: an open,
+ * three settings and a parse of the whole schema by SQLite, all while the write lock is held.
+ * Here a transaction's connection is kept for the next one instead (SQLite leaves it clean
+ * after COMMIT or ROLLBACK; one that Sequelize had to force-clean is never handed back), the
+ * per-connection settings (wait for locks instead of failing, synchronous=NORMAL under WAL) are
+ * made once per connection, and prepared statements (sqliteAll) are finalised before a close.
  */
 export function tuneSqliteConnections(sequelize: Sequelize): void {
   const cm = managerOf(sequelize);
+  const open = (cm as unknown as { connections: Record<string, Connection> }).connections;
   const tuned = new WeakSet<Connection>();
+  const idle: Connection[] = [];
+  const poolKey = new WeakMap<Connection, string>();
+  let keys = 0;
   const getConnection = cm.getConnection.bind(cm);
   cm.getConnection = async (o?: object) => {
+    const uuid = (o as { uuid?: string } | undefined)?.uuid;
+    if (uuid && uuid !== 'default' && !(uuid in open)) {
+      const kept = idle.pop();
+      if (kept) return kept;
+    }
     const conn = await getConnection(o);
     if (!tuned.has(conn)) {
       conn.configure('busyTimeout', 15_000);
@@ -55,14 +70,28 @@ export function tuneSqliteConnections(sequelize: Sequelize): void {
   };
   const release = cm.releaseConnection.bind(cm);
   cm.releaseConnection = (conn: Connection, force?: boolean) => {
-    // only transaction connections (with a uuid) are closed on release; none of them prepares
-    if (conn.uuid && prepared.has(conn)) void finalizeAll(conn).then(() => release(conn, force));
-    else release(conn, force);
+    // only transaction connections carry a uuid; the default one stays open anyway
+    if (!conn.uuid || (conn as unknown as { filename?: string }).filename === ':memory:') return release(conn, force);
+    let key = poolKey.get(conn);
+    if (!key) {
+      // Sequelize filed it under the transaction's id: file it under a key of its own, so
+      // that a close at exit still finds it while it waits here
+      key = `pooled-${++keys}`;
+      delete open[conn.uuid];
+      open[key] = conn;
+      poolKey.set(conn, key);
+    }
+    if (!force && idle.length < IDLE_MAX) {
+      idle.push(conn);
+      return;
+    }
+    delete open[key];
+    void finalizeAll(conn).then(() => conn.close());
   };
   const exit = cm._onProcessExit.bind(cm);
   cm._onProcessExit = async () => {
-    const open = Object.values((cm as unknown as { connections: Record<string, Connection> }).connections);
-    await Promise.all(open.map(finalizeAll));
+    idle.length = 0;
+    await Promise.all(Object.values(open).map(finalizeAll));
     return exit();
   };
 }

@@ -58,3 +58,40 @@ describe('sqliteAll', () => {
     await expect(made.drop()).resolves.toBeUndefined();
   });
 });
+
+describe('transaction connections', () => {
+  const openConnections = (db: TestDb['db']) =>
+    Object.keys((db.sequelize as unknown as { connectionManager: { connections: Record<string, unknown> } }).connectionManager.connections);
+
+  it('are kept for the next transaction, with their settings (foreign keys) still on', async () => {
+    t = await withWarehouses(1);
+    const { db } = t;
+    for (let i = 0; i < 10; i++)
+      await db.writeTx((tx) => db.models.Warehouse.update({ name: `仓${i}` }, { where: { id: 1 }, transaction: tx }));
+    // the default connection and one kept for transactions: not one per transaction
+    expect(openConnections(db)).toHaveLength(2);
+    await expect(
+      db.writeTx((tx) => db.models.StockLevel.create({ productId: 999_999, warehouseId: 1, onHand: 1 }, { transaction: tx })),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    // the failed transaction rolled back; the connection is clean for the next one
+    await db.writeTx((tx) => db.models.Warehouse.update({ name: '华东仓' }, { where: { id: 1 }, transaction: tx }));
+    expect((await db.models.Warehouse.findByPk(1))?.name).toBe('华东仓');
+  });
+
+  it('are never shared by two transactions at once', async () => {
+    t = await withWarehouses(1);
+    const { sequelize } = t.db;
+    const seen = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        sequelize.transaction(async (tx) => {
+          await sequelize.query('SELECT 1', { transaction: tx });
+          await new Promise((r) => setTimeout(r, 20));
+          return (tx as unknown as { connection: object }).connection;
+        }),
+      ),
+    );
+    expect(new Set(seen).size).toBe(6);
+    // four are kept, the rest closed; a close at the end finds them all
+    expect(openConnections(t.db).length).toBeLessThanOrEqual(1 + 4);
+  });
+});
