@@ -100,7 +100,7 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
   }: {
     stepId: number;
     facts: ApprovalFacts;
-  }): Promise<{ ok: boolean; message: Bilingual; facts: ApprovalFacts; card?: Card }> {
+  }): Promise<{ ok: boolean; message: Bilingual; facts: ApprovalFacts; card?: Card; ctx: ApprovalContext }> {
     const ctx = await approvalContext(db, stepId);
     const now = await currentFacts(ctx);
     const problems: Bilingual[] = [];
@@ -122,23 +122,27 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
       });
     if (ctx.quote && ctx.quote.validUntil < businessDay(new Date()))
       problems.push({ zh: `报价已于 ${ctx.quote.validUntil} 过期`, en: `the quote expired on ${ctx.quote.validUntil}` });
-    if (problems.length === 0) return { ok: true, message: { zh: '复核通过', en: 'checked' }, facts: now };
+    if (problems.length === 0) return { ok: true, message: { zh: '复核通过', en: 'checked' }, facts: now, ctx };
     const message = {
       zh: `${problems.map((p) => p.zh).join('；')}，请按最新情况重新确认`,
       en: `${problems.map((p) => p.en).join('; ')}; please decide on the new figures`,
     };
     const card = await approvalCardOf(db, ctx, { kind: 'refused', reason: message });
     await updateCard(db, card, { dedupeKey: `approval-refused:${stepId}:${short(JSON.stringify(now))}` });
-    return { ok: false, message, facts: now, card };
+    return { ok: false, message, facts: now, card, ctx };
   }
 
   /**
    * Records the decision once; updates the card everyone received; tells the rep. Three parts,
    * each safe to run again (the activity may): the decision in a short write transaction, the
    * card's figures read outside any (they do not need the write lock, which every other write
-   * of the app waits for), and the pushes, deduplicated, in a second one.
+   * of the app waits for), and the pushes, deduplicated, in a second one. `checked` is what the
+   * re-check at the click read: the figures the approver decided on, not read a second time.
    */
-  async function recordDecision(req: DecideInput): Promise<{ approverName: string; at: number; message: Bilingual; card: Card }> {
+  async function recordDecision(
+    req: DecideInput,
+    checked?: ApprovalContext,
+  ): Promise<{ approverName: string; at: number; message: Bilingual; card: Card }> {
     const decision = await db.writeTx(async (t) => {
       const step = await ApprovalStep.findByPk(req.stepId, { transaction: t });
       if (!step) throw new Error(`approval step ${req.stepId} not found`);
@@ -164,7 +168,7 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
       await Task.update({ status: 'done' }, { where: { refType: 'approval_step', refId: step.id }, transaction: t });
       return made;
     });
-    const ctx = await approvalContext(db, req.stepId);
+    const ctx = checked ?? (await approvalContext(db, req.stepId));
     const who = ctx.approver?.name ?? '';
     const card = await approvalCardOf(db, ctx, {
       kind: 'decided',
@@ -288,6 +292,7 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
     if (req.decision === 'approve') {
       const check = await recheckApproval({ stepId: req.stepId, facts });
       if (!check.ok) return { ok: false, message: check.message, facts: check.facts, card: check.card };
+      return { ok: true, ...(await recordDecision(req, check.ctx)) };
     }
     return { ok: true, ...(await recordDecision(req)) };
   }
