@@ -289,12 +289,13 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
     | { ok: false; message: Bilingual; facts: ApprovalFacts; card?: Card }
   > {
     const { facts, ...req } = input;
+    let checked: ApprovalContext | undefined;
     if (req.decision === 'approve') {
       const check = await recheckApproval({ stepId: req.stepId, facts });
       if (!check.ok) return { ok: false, message: check.message, facts: check.facts, card: check.card };
-      return { ok: true, ...(await recordDecision(req, check.ctx)) };
+      checked = check.ctx;
     }
-    return { ok: true, ...(await recordDecision(req)) };
+    return { ok: true, ...(await recordDecision(req, checked)) };
   }
 
   return { sendApprovalCard, decideStep, remindApprover, escalateApproval, openCreditApproval };

@@ -11,27 +11,42 @@ export interface DirectoryUser {
   active: boolean;
 }
 
+/** What a role may see (P1). */
+export interface RoleRights {
+  dataScope: 'own' | 'team' | 'all';
+  canSeeCost: boolean;
+}
+
 /**
- * Everyone, active or not (an order's rep may since have left), and each team's manager:
- * reference data (bot/reference-cache), read again after any write to users or teams. A flow
- * names its rep, approvers, warehouse and finance people a dozen times; this is one read of
- * two small tables instead of a query each time.
+ * Everyone, active or not (an order's rep may since have left), each team's manager and each
+ * role's rights: reference data (bot/reference-cache), read again after any write to users,
+ * teams or roles. Every message asks who its sender is, and a flow names its rep, approvers,
+ * warehouse and finance people a dozen times; this is one read of three small tables instead
+ * of a query each time.
  */
 export interface UserDirectory {
   byId: ReadonlyMap<number, DirectoryUser>;
+  byLogin: ReadonlyMap<string, DirectoryUser>;
   /** team id → its manager's user id */
   managerOf: ReadonlyMap<number, number | null>;
+  rightsOf: ReadonlyMap<string, RoleRights>;
 }
 
 export function userDirectory(db: Db): Promise<UserDirectory> {
-  const cache = referenceCache(db.sequelize, 'userDirectory', ['users', 'teams'], async (): Promise<UserDirectory> => {
-    const [users, teams] = await Promise.all([
+  const cache = referenceCache(db.sequelize, 'userDirectory', ['users', 'teams', 'roles'], async (): Promise<UserDirectory> => {
+    const [users, teams, roles] = await Promise.all([
       db.models.User.findAll({ attributes: ['id', 'login', 'name', 'roleCode', 'teamId', 'active'], order: [['id', 'ASC']], raw: true }),
       db.models.Team.findAll({ attributes: ['id', 'managerUserId'], raw: true }),
+      db.models.Role.findAll({ attributes: ['code', 'dataScope', 'canSeeCost'], raw: true }),
     ]);
+    const all = (users as unknown as DirectoryUser[]).map((u) => ({ ...u, active: Boolean(u.active) }));
     return {
-      byId: new Map((users as unknown as DirectoryUser[]).map((u) => [u.id, { ...u, active: Boolean(u.active) }])),
+      byId: new Map(all.map((u) => [u.id, u])),
+      byLogin: new Map(all.map((u) => [u.login, u])),
       managerOf: new Map(teams.map((t) => [t.id, t.managerUserId ?? null])),
+      rightsOf: new Map(
+        roles.map((r) => [r.code as string, { dataScope: r.dataScope as RoleRights['dataScope'], canSeeCost: Boolean(r.canSeeCost) }]),
+      ),
     };
   });
   return cache.get('all');

@@ -132,7 +132,6 @@ export class Engine {
     this.dirty.add(run);
   }
 
-  /** Hand every changed run to the store; resolves when it is committed. */
   /**
    * Commit without waiting: for changes a crash may lose without harm — a task's start, which
    * on restart is simply scheduled again (the worker's answer to the lost start is refused).
@@ -141,6 +140,7 @@ export class Engine {
     void this.commit().catch((e) => this.log(`commit failed: ${(e as Error).message}`));
   }
 
+  /** Hand every changed run to the store; resolves when it is committed. */
   commit(): Promise<void> {
     for (const run of this.dirty) {
       const events = run.history
