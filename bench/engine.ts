@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { machineBusyS, processCpuS } from './processes';
 
 const CLIENTS = 100;
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 2000);
@@ -41,6 +42,14 @@ async function main(): Promise<void> {
     // 1. throughput: 100 concurrent clients each start one-activity workflows and wait for them
     await pool(200, CLIENTS, (i) => client.workflow.execute('oneActivity', { taskQueue: 'bench', workflowId: `warm-${i}`, args: [i] }));
     let next = 0;
+    // CPU seconds so far of each part and of the machine: where a workflow's cost goes
+    const cpuNow = () => ({
+      server: processCpuS(server.pid!),
+      worker: processCpuS(worker.pid!),
+      clients: processCpuS(process.pid),
+      machine: machineBusyS(),
+    });
+    const cpu0 = cpuNow();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
@@ -52,6 +61,13 @@ async function main(): Promise<void> {
     );
     const workflowsPerS = FLOWS / ((performance.now() - t0) / 1000);
     console.log(`${FLOWS} one-activity workflows, ${CLIENTS} concurrent clients: ${workflowsPerS.toFixed(0)} workflows/s`);
+    if (process.env.BENCH_VERBOSE) {
+      const cpu1 = cpuNow();
+      const per = (k: keyof typeof cpu1) => (((cpu1[k] - cpu0[k]) * 1000) / FLOWS).toFixed(2);
+      console.log(
+        `CPU ms per workflow: server ${per('server')}, worker ${per('worker')}, clients ${per('clients')}, machine ${per('machine')}`,
+      );
+    }
 
     // 2. signal → next activity started, 10 at a time
     const handles = await pool(SIGNAL_SAMPLES, 50, (i) =>
@@ -82,9 +98,13 @@ async function main(): Promise<void> {
     console.log(`signal_p99_ms=${p(0.99).toFixed(1)}`);
     console.log(`rss_mb_10k_open=${rssMb.toFixed(0)}`);
   } finally {
+    // both children are waited for: a server still writing its goodbye to a closed pipe dies of EPIPE
+    const exited = (c: ChildProcess) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null)));
     worker.kill('SIGTERM');
+    await exited(worker);
     await connection.close();
     server.kill('SIGTERM');
+    await exited(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The load generator of bench/q2c.ts: closed-loop virtual users over keep-alive HTTP/1.1
- * connections (one connection per user, one request in flight each), in one or more child
+ * connections (one connection per user, one request in flight each; bench/raw-http.ts, so that
+ * the generator takes as little as it can of the CPU it shares with the server), in one or more child
  * processes so that the generator's own CPU can be measured and spread.
  *
  * Run by the orchestrator as `node --import tsx bench/load.ts` with an IPC channel: it gets
@@ -8,8 +9,8 @@
  * processes share one window) and sends back a LoadResult.
  */
 import { fork } from 'node:child_process';
-import http from 'node:http';
 import { join } from 'node:path';
+import { encodeRequest, RawConnection } from './raw-http';
 
 export interface LoadRequest {
   method: 'GET' | 'POST';
@@ -90,39 +91,15 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
     cpuAtEnd = process.cpuUsage(cpuAtStart);
   }, job.endAt - Date.now());
 
-  const once = (agent: http.Agent, r: LoadRequest) =>
-    new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
-      const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
-      const payload = r.body === undefined ? undefined : Buffer.from(r.body);
-      if (payload) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = payload.length;
-      }
-      const req = http.request({ host: url.hostname, port: url.port, method: r.method, path: r.path, agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) }),
-        );
-        res.on('error', reject);
-      });
-      req.on('error', (e: NodeJS.ErrnoException) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })));
-      req.end(payload);
-    });
-  // A kept-alive connection the server closed as idle just as a request went out on it: sent
-  // again once on a new connection, as browsers and Node's documentation do.
-  const send = (agent: http.Agent, r: LoadRequest) =>
-    once(agent, r).catch((e: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
-      if (e.reusedSocket && e.code === 'ECONNRESET') return once(agent, r);
-      throw e;
-    });
+  const host = `${url.hostname}:${url.port}`;
+  const encoded = new Map(job.requests.map((r) => [r, encodeRequest(host, r.method, r.path, r.body)]));
 
   const now = () => performance.timeOrigin + performance.now();
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const inWindow = (t: number) => t >= job.startAt && t < job.endAt;
   const user = async (u: number) => {
     // one user, one connection (kept alive), one request at a time
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const connection = new RawConnection(url.hostname, Number(url.port));
     // each user walks the mix from its own starting point, so all kinds of request are in flight at once
     let i = (u * 7) % job.requests.length;
     // paced: user u sends at scheduleAt + (u + k·totalUsers) / rate, k = 0, 1, 2 …
@@ -139,7 +116,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       if (interval && inWindow(sent)) result.lateUs.push(Math.max(0, Math.round((sent - due) * 1000)));
       due += interval;
       try {
-        const { status, body } = await send(agent, r);
+        const { status, body } = await connection.send(encoded.get(r) as Buffer);
         const done = now();
         if (!inWindow(done)) continue;
         result.latenciesUs.push(Math.round((done - t0) * 1000));
@@ -157,7 +134,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
         await sleep(10);
       }
     }
-    agent.destroy();
+    connection.close();
   };
   await Promise.all(Array.from({ length: job.users }, (_, k) => user(job.firstUser + k)));
   clearTimeout(startTimer);

@@ -40,7 +40,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { drive, type LoadRequest, type LoadResult, quantile } from './load';
-import { machineBusyS, processCpuS, type Started, startNode } from './processes';
+import { machineBusyS, machineStealS, processCpuS, type Started, startNode } from './processes';
 import { flowsSection } from './q2c-flows';
 
 export const settings = {
@@ -96,8 +96,8 @@ export async function measure(
   marker: string,
   ratePerS?: number,
 ): Promise<Measured> {
-  let at: { app: number; machine: number; t: number } | undefined;
-  let cpu: { app: number; machine: number; s: number } | undefined;
+  let at: { app: number; machine: number; steal: number; t: number } | undefined;
+  let cpu: { app: number; machine: number; steal: number; s: number } | undefined;
   const warmupMs = ratePerS ? settings.stepWarmupMs : settings.warmupMs;
   const result = await drive({
     base: target.base,
@@ -110,12 +110,12 @@ export async function measure(
     ratePerS,
     onWindow: {
       start: () => {
-        at = { app: processCpuS(target.pid), machine: machineBusyS(), t: performance.now() };
+        at = { app: processCpuS(target.pid), machine: machineBusyS(), steal: machineStealS(), t: performance.now() };
       },
       end: () => {
         if (!at) return;
         const s = (performance.now() - at.t) / 1000;
-        cpu = { app: processCpuS(target.pid) - at.app, machine: machineBusyS() - at.machine, s };
+        cpu = { app: processCpuS(target.pid) - at.app, machine: machineBusyS() - at.machine, steal: machineStealS() - at.steal, s };
       },
     },
   });
@@ -131,7 +131,7 @@ export async function measure(
     const load = result.cpuMs / 1000;
     line +=
       `; CPU (100% = a core): server ${pct(cpu.app)}, load ${pct(load)}, ` +
-      `machine ${pct(cpu.machine)} of ${availableParallelism() * 100}% (others ${pct(Math.max(0, cpu.machine - cpu.app - load))})`;
+      `machine ${pct(cpu.machine)} of ${availableParallelism() * 100}% (others ${pct(Math.max(0, cpu.machine - cpu.app - load))}), taken by the hypervisor ${pct(cpu.steal)}`;
   }
   console.log(line);
   for (const sample of result.samples) console.log(`${label}: e.g. ${sample}`);
