@@ -1,22 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
-import type { Server } from 'node:net';
 import { join } from 'node:path';
 import type Koa from 'koa';
 import { handleAction } from '../bot/actions';
-import type { Reply } from '../bot/cards/card';
-import { renderHtml } from '../bot/cards/render-html';
 import { type BotDeps, handleText } from '../bot/dispatch';
-import { type InboxMessage, inboxSince, outboxEvents } from '../bot/outbox';
+import { inboxSince } from '../bot/outbox';
 import { loadUser } from '../bot/user-context';
+import { forPage, serverStopped, stream, waitForNews, watchPushes, withHtml } from './console-delivery';
+
+export { endConsoleStreams, openConsoleStreams } from './console-delivery';
 
 /**
  * The local web chat console: the page at / and the HTTP API it uses (README "Console API").
  * Cards come back as the neutral JSON (so a program can find a button) plus their HTML.
  * Pushes (bot/outbox) are read by cursor: a page of them (`inbox`, optionally long-polled) or a
- * Server-Sent Events stream. Both wake on `outboxEvents` and poll the database every second,
- * because a push may be written by another process (a worker).
+ * Server-Sent Events stream (app/console-delivery.ts).
  */
 const MAX_BODY = 64 * 1024;
 const PAGE = join(__dirname, '..', 'web', 'console.html');
@@ -28,22 +26,6 @@ export interface ConsoleOptions {
   pollMs?: number;
   /** how often an open stream sends a comment line to keep proxies from closing it (ms) */
   heartbeatMs?: number;
-}
-
-/**
- * Every open stream and waiting long poll, by the function that ends it. main.ts may call
- * endConsoleStreams() before closing the HTTP server; without the call, each one notices
- * within a poll interval that its server stopped listening and ends itself.
- */
-const open = new Set<() => void>();
-
-export function endConsoleStreams(): void {
-  for (const end of [...open]) end();
-}
-
-/** How many streams and long polls are open (tests, diagnostics). */
-export function openConsoleStreams(): number {
-  return open.size;
 }
 
 class BadRequest extends Error {
@@ -164,142 +146,6 @@ async function queryUser(deps: BotDeps, ctx: Koa.Context): Promise<{ id: number;
   return { id: user.id, login: user.login };
 }
 
-const withHtml = (r: Reply) => (r.kind === 'card' ? { ...r, html: renderHtml(r.card) } : r);
-const forPage = (m: InboxMessage) => ({ ...m, reply: withHtml(m.reply) });
-
-/** True once the HTTP server this request came through has stopped listening (server.close()). */
-function serverStopped(ctx: Koa.Context): boolean {
-  const server = (ctx.req.socket as { server?: Server }).server;
-  return server !== undefined && !server.listening;
-}
-
-/**
- * Resolves when `userId` may have something after `after`: an outbox event for them, a row
- * found by the poll, the deadline, the client leaving, or the server stopping (then with true).
- */
-function waitForNews(deps: BotDeps, ctx: Koa.Context, userId: number, after: number, ms: number, pollMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (stopping = false) => {
-      if (done) return;
-      done = true;
-      clearTimeout(deadline);
-      clearInterval(poll);
-      outboxEvents.off('pushed', onPush);
-      ctx.res.off('close', onClose);
-      open.delete(onStop);
-      resolve(stopping);
-    };
-    const onClose = () => finish();
-    const onStop = () => finish(true);
-    const onPush = (id: number) => {
-      if (id === userId) finish();
-    };
-    const check = async () => {
-      if (serverStopped(ctx)) return finish(true);
-      try {
-        if ((await inboxSince(deps.db, userId, after, 1)).messages.length) finish();
-      } catch {
-        finish();
-      }
-    };
-    const deadline = setTimeout(() => finish(), ms);
-    const poll = setInterval(() => void check(), pollMs);
-    outboxEvents.on('pushed', onPush);
-    ctx.res.on('close', onClose);
-    open.add(onStop);
-    void check(); // a push may have landed between the caller's read and the subscription
-  });
-}
-
-/** Writes a chunk, waiting for the socket to drain when its buffer is full (a slow reader). */
-function write(res: ServerResponse, chunk: string): Promise<void> | undefined {
-  if (res.write(chunk)) return undefined;
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
-/**
- * The Server-Sent Events stream of a user's pushes after `after`: the backlog, then each new
- * message as it is written. Ends (and removes its listener and timers) when the client leaves,
- * on endConsoleStreams(), or when the server stops listening.
- */
-function stream(deps: BotDeps, ctx: Koa.Context, userId: number, after: number, pollMs: number, heartbeatMs: number): void {
-  ctx.respond = false;
-  const res = ctx.res;
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  ctx.req.socket.setNoDelay(true);
-  res.write('retry: 3000\n\n');
-  let cursor = after;
-  let closed = false;
-  let pumping = false;
-  let again = false;
-
-  // Ending the response also closes the connection: left idle, a keep-alive connection would
-  // hold a closing server open until its keep-alive timeout. The browser reconnects by itself.
-  const end = () => {
-    if (closed) return;
-    closed = true;
-    clearInterval(poll);
-    clearInterval(heartbeat);
-    outboxEvents.off('pushed', onPush);
-    res.off('close', end);
-    open.delete(end);
-    const socket = res.socket;
-    if (!res.writableEnded) res.end(() => socket?.end());
-  };
-  const pump = async () => {
-    if (pumping) {
-      again = true;
-      return;
-    }
-    pumping = true;
-    try {
-      do {
-        again = false;
-        for (;;) {
-          const page = await inboxSince(deps.db, userId, cursor, MAX_LIMIT);
-          for (const m of page.messages) {
-            if (closed) return;
-            await write(res, `id: ${m.cursor}\nevent: message\ndata: ${JSON.stringify(forPage(m))}\n\n`);
-            cursor = m.cursor;
-          }
-          if (page.messages.length < MAX_LIMIT) break;
-        }
-      } while (again && !closed);
-    } catch {
-      end(); // the database went away (shutting down): the browser reconnects with Last-Event-ID
-    } finally {
-      pumping = false;
-    }
-  };
-  const onPush = (id: number) => {
-    if (id === userId) void pump();
-  };
-  const poll = setInterval(() => (serverStopped(ctx) ? end() : void pump()), pollMs);
-  const heartbeat = setInterval(() => {
-    if (!closed) res.write(': ping\n\n');
-  }, heartbeatMs);
-  poll.unref();
-  heartbeat.unref();
-  outboxEvents.on('pushed', onPush);
-  res.on('close', end);
-  open.add(end);
-  void pump();
-}
-
 export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Middleware {
   const pollMs = opts.pollMs ?? 1000;
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
@@ -347,12 +193,18 @@ export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Mid
         const limit = intParam(queryParam(ctx, 'limit'), 'limit', 1, MAX_LIMIT, 100);
         const wait = intParam(queryParam(ctx, 'wait'), 'wait', 0, MAX_WAIT_S, 0);
         const user = await queryUser(deps, ctx);
-        let page = await inboxSince(deps.db, user.id, after, limit);
-        if (page.messages.length === 0 && wait > 0) {
-          // When the server is stopping, answer what there is and let the connection go with it.
-          const stopping = await waitForNews(deps, ctx, user.id, after, wait * 1000, pollMs);
-          if (stopping || serverStopped(ctx)) ctx.set('Connection', 'close');
-          if (!ctx.res.destroyed) page = await inboxSince(deps.db, user.id, after, limit);
+        const watch = wait > 0 ? watchPushes(user.id) : null;
+        let page: Awaited<ReturnType<typeof inboxSince>>;
+        try {
+          page = await inboxSince(deps.db, user.id, after, limit);
+          if (page.messages.length === 0 && watch) {
+            // When the server is stopping, answer what there is and let the connection go with it.
+            const stopping = await waitForNews(deps, ctx, user.id, after, { ms: wait * 1000, pollMs, watch });
+            if (stopping || serverStopped(ctx)) ctx.set('Connection', 'close');
+            if (!ctx.res.destroyed) page = await inboxSince(deps.db, user.id, after, limit);
+          }
+        } finally {
+          watch?.stop();
         }
         ctx.set('Cache-Control', 'no-store');
         ctx.body = { messages: page.messages.map(forPage), next: page.next };
@@ -363,7 +215,7 @@ export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Mid
         const lastEventId = ctx.get('Last-Event-ID');
         const after = lastEventId ? cursorParam(lastEventId, 'Last-Event-ID') : cursorParam(queryParam(ctx, 'after'), 'after');
         const user = await queryUser(deps, ctx);
-        stream(deps, ctx, user.id, after, pollMs, heartbeatMs);
+        stream(deps, ctx, user.id, after, { pollMs, heartbeatMs, pageSize: MAX_LIMIT });
         return;
       }
     } catch (e) {
