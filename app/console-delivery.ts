@@ -40,7 +40,7 @@ export function serverStopped(ctx: Koa.Context): boolean {
 /**
  * Pushes to one user announced in this process, from the moment it is called. A long poll
  * starts watching before its first read, so a push landing between that read and the wait is
- * not missed, and the wait needs no second read to make sure.
+ * not missed, and the wait needs no second read to make sure; a stream wakes its pump by it.
  */
 export interface PushWatch {
   seen(): boolean;
@@ -150,6 +150,7 @@ export function stream(
   let closed = false;
   let pumping = false;
   let again = false;
+  const watch = watchPushes(userId);
 
   // Ending the response also closes the connection: left idle, a keep-alive connection would
   // hold a closing server open until its keep-alive timeout. The browser reconnects by itself.
@@ -158,7 +159,7 @@ export function stream(
     closed = true;
     clearInterval(poll);
     clearInterval(heartbeat);
-    outboxEvents.off('pushed', onPush);
+    watch.stop();
     res.off('close', end);
     open.delete(end);
     const socket = res.socket;
@@ -189,16 +190,13 @@ export function stream(
       pumping = false;
     }
   };
-  const onPush = (id: number) => {
-    if (id === userId) void pump();
-  };
   const poll = setInterval(() => (serverStopped(ctx) ? end() : void pump()), opts.pollMs);
   const heartbeat = setInterval(() => {
     if (!closed) res.write(': ping\n\n');
   }, opts.heartbeatMs);
   poll.unref();
   heartbeat.unref();
-  outboxEvents.on('pushed', onPush);
+  watch.onPush(() => void pump());
   res.on('close', end);
   open.add(end);
   void pump();

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { machineBusyS, processCpuS } from './processes';
+import { machineCpuS, processCpuS } from './processes';
 
 const CLIENTS = 100;
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 2000);
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       server: processCpuS(server.pid!),
       worker: processCpuS(worker.pid!),
       clients: processCpuS(process.pid),
-      machine: machineBusyS(),
+      machine: machineCpuS().busy,
     });
     const cpu0 = cpuNow();
     const t0 = performance.now();

@@ -76,24 +76,15 @@ export function processCpuS(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
 }
 
-/** /proc/stat's first line: CPU seconds of all cores, by kind. */
-function machineTicks(): number[] {
-  return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-}
-
 /**
- * CPU seconds the whole machine has been busy so far (all cores), from /proc/stat. Time the
- * hypervisor ran something else on our virtual cores (steal) is not ours: it is left out here
- * and counted by machineStealS, so that a noisy host shows as such instead of as "others".
+ * CPU seconds of the whole machine so far (all cores), from one read of /proc/stat: busy, and
+ * stolen — time the hypervisor ran something else on our virtual cores. Steal is not ours: it
+ * is left out of busy and shown apart, so that a noisy host shows as such instead of as "others".
  */
-export function machineBusyS(): number {
-  const cpu = machineTicks();
+export function machineCpuS(): { busy: number; steal: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal guest guest_nice
-  const busy = cpu.reduce((s, v) => s + v, 0) - (cpu[3] ?? 0) - (cpu[4] ?? 0) - (cpu[7] ?? 0) - (cpu[8] ?? 0) - (cpu[9] ?? 0);
-  return busy / TICKS_PER_S;
-}
-
-/** CPU seconds the hypervisor took from this virtual machine's cores so far. */
-export function machineStealS(): number {
-  return (machineTicks()[7] ?? 0) / TICKS_PER_S;
+  const steal = cpu[7] ?? 0;
+  const busy = cpu.reduce((s, v) => s + v, 0) - (cpu[3] ?? 0) - (cpu[4] ?? 0) - steal - (cpu[8] ?? 0) - (cpu[9] ?? 0);
+  return { busy: busy / TICKS_PER_S, steal: steal / TICKS_PER_S };
 }

@@ -40,7 +40,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { drive, type LoadRequest, type LoadResult, quantile } from './load';
-import { machineBusyS, machineStealS, processCpuS, type Started, startNode } from './processes';
+import { machineCpuS, processCpuS, type Started, startNode } from './processes';
 import { flowsSection } from './q2c-flows';
 
 export const settings = {
@@ -96,7 +96,7 @@ export async function measure(
   marker: string,
   ratePerS?: number,
 ): Promise<Measured> {
-  let at: { app: number; machine: number; steal: number; t: number } | undefined;
+  let at: { app: number; busy: number; steal: number; t: number } | undefined;
   let cpu: { app: number; machine: number; steal: number; s: number } | undefined;
   const warmupMs = ratePerS ? settings.stepWarmupMs : settings.warmupMs;
   const result = await drive({
@@ -110,12 +110,13 @@ export async function measure(
     ratePerS,
     onWindow: {
       start: () => {
-        at = { app: processCpuS(target.pid), machine: machineBusyS(), steal: machineStealS(), t: performance.now() };
+        at = { app: processCpuS(target.pid), ...machineCpuS(), t: performance.now() };
       },
       end: () => {
         if (!at) return;
         const s = (performance.now() - at.t) / 1000;
-        cpu = { app: processCpuS(target.pid) - at.app, machine: machineBusyS() - at.machine, steal: machineStealS() - at.steal, s };
+        const m = machineCpuS();
+        cpu = { app: processCpuS(target.pid) - at.app, machine: m.busy - at.busy, steal: m.steal - at.steal, s };
       },
     },
   });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Db } from '../models/db';
-import { sqliteAll } from '../models/sqlite-connections';
+import { hotRead } from '../models/sqlite-connections';
 import type { Card, Reply } from './cards/card';
 
 /**
@@ -95,7 +95,7 @@ async function insert(db: Db, rows: Row[], t?: Transaction): Promise<void> {
 }
 
 const INBOX_SQL =
-  'SELECT id, kind, payload, created_at AS createdAt FROM outbox_messages WHERE recipient_user_id = ? AND id > ? ORDER BY id LIMIT ?';
+  'SELECT id, kind, payload, created_at AS "createdAt" FROM outbox_messages WHERE recipient_user_id = ? AND id > ? ORDER BY id LIMIT ?';
 
 interface InboxRow {
   id: number;
@@ -106,20 +106,12 @@ interface InboxRow {
 
 /**
  * The inbox rows after the cursor. Every open console page and long poll asks this again and
- * again, so on SQLite it is a statement prepared once (as the stock read): Sequelize's model
- * layer cost several times the read itself. Rows come back as stored: JSON as text, the
- * timestamp as Sequelize's text form.
+ * again, so on SQLite it is a statement prepared once (models/sqlite-connections hotRead).
+ * Rows come back as stored: on SQLite JSON as text and the timestamp in Sequelize's text form,
+ * on PostgreSQL already parsed.
  */
-async function readInbox(db: Db, userId: number, after: number, limit: number): Promise<InboxRow[]> {
-  if (db.dialect !== 'sqlite') {
-    return db.models.OutboxMessage.findAll({
-      where: { recipientUserId: userId, id: { [Op.gt]: after } },
-      order: [['id', 'ASC']],
-      limit,
-      raw: true,
-    }) as unknown as Promise<InboxRow[]>;
-  }
-  return sqliteAll<InboxRow>(db.sequelize, INBOX_SQL, [userId, after, limit]);
+function readInbox(db: Db, userId: number, after: number, limit: number): Promise<InboxRow[]> {
+  return hotRead<InboxRow>(db.sequelize, INBOX_SQL, [userId, after, limit]);
 }
 
 /** The user's messages after the cursor, oldest first, and the cursor to ask from next. */

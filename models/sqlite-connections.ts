@@ -1,4 +1,4 @@
-import type { Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 
 /** The part of a sqlite3 Database this module uses. */
 interface Statement {
@@ -122,4 +122,14 @@ export async function sqliteAll<T>(sequelize: Sequelize, sql: string, params: un
   const log = (sequelize as unknown as { options: { logging?: unknown } }).options.logging;
   if (typeof log === 'function') log(`Executing (default): ${sql}; ${JSON.stringify(params)}`);
   return new Promise((resolve, reject) => ready.all(params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+}
+
+/**
+ * A hot read in one place for both dialects: on SQLite the statement prepared once (sqliteAll),
+ * elsewhere an ordinary sequelize.query with the same `?` placeholders. Column aliases that
+ * must keep their case are written in double quotes, which both dialects read as identifiers.
+ */
+export function hotRead<T extends object>(sequelize: Sequelize, sql: string, params: unknown[]): Promise<T[]> {
+  if (sequelize.getDialect() === 'sqlite') return sqliteAll<T>(sequelize, sql, params);
+  return sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements: params as unknown[] });
 }

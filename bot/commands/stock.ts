@@ -1,7 +1,6 @@
-import { QueryTypes } from 'sequelize';
 import { atp } from '../../domain/atp';
 import type { Db } from '../../models/db';
-import { sqliteAll } from '../../models/sqlite-connections';
+import { hotRead } from '../../models/sqlite-connections';
 import { type Locale, type Reply, t } from '../cards/card';
 import { stockCard } from '../cards/stock';
 import { referenceCache } from '../reference-cache';
@@ -75,16 +74,9 @@ interface StockRow {
   eta: string | null;
 }
 
-/**
- * On SQLite the statement is prepared once and runs on the connection Sequelize reads through
- * (models/sqlite-connections): this is the bot's hottest read. Elsewhere (PostgreSQL) it is an
- * ordinary sequelize.query.
- */
-async function readStock(db: Db, productId: number): Promise<StockRow[]> {
-  if (db.dialect !== 'sqlite') {
-    return db.sequelize.query<StockRow>(STOCK_SQL, { type: QueryTypes.SELECT, replacements: [productId, productId] });
-  }
-  return sqliteAll<StockRow>(db.sequelize, STOCK_SQL, [productId, productId]);
+/** The bot's hottest read: a statement prepared once on SQLite (models/sqlite-connections). */
+function readStock(db: Db, productId: number): Promise<StockRow[]> {
+  return hotRead<StockRow>(db.sequelize, STOCK_SQL, [productId, productId]);
 }
 
 /**
