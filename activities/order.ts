@@ -141,6 +141,7 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
     const lines = await SalesOrderLine.findAll({ where: { salesOrderId: orderId }, order: [['lineNo', 'ASC']] });
     const products = await Product.findAll({ where: { id: { [Op.in]: lines.map((l) => l.productId) } } });
     const backorders: { sku: string; qty: number }[] = [];
+    const shortByLine = new Map<number, number>();
     for (const l of lines) {
       const r = await stock.reserveStock({
         idempotencyKey: lineReservationKey(orderId, l.lineNo),
@@ -152,9 +153,12 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
       });
       const short = r.status === 'insufficient' ? l.qty : r.shortfall;
       if (short > 0) backorders.push({ sku: products.find((p) => p.id === l.productId)?.sku ?? '', qty: short });
-      await SalesOrderLine.update({ backorderQty: short }, { where: { id: l.id } });
+      shortByLine.set(l.id, short);
     }
+    // every write under the write lock: one made beside it waits for the lock inside SQLite,
+    // holding a thread of the pool and the shared connection that the lock's holder may need
     await db.writeTx(async (t) => {
+      for (const [id, short] of shortByLine) await SalesOrderLine.update({ backorderQty: short }, { where: { id }, transaction: t });
       await SalesOrder.update(
         { status: 'to_ship' },
         { where: { id: orderId, status: { [Op.in]: ['draft', 'pending_approval'] } }, transaction: t },

@@ -131,6 +131,9 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
     ]);
     try {
       const shipmentId = await db.writeTx(async (t) => {
+        // an attempt that timed out may have committed while this one waited for the lock
+        const done = await Shipment.findOne({ where: { idempotencyKey: key }, attributes: ['id'], transaction: t });
+        if (done) return done.id;
         const lines = await SalesOrderLine.findAll({ where: { salesOrderId: order.id }, order: [['lineNo', 'ASC']], transaction: t });
         const wanted = input.lines.map((w) => {
           const p = products.find((x) => x.sku.toUpperCase() === w.sku.toUpperCase());

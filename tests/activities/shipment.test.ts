@@ -1,0 +1,87 @@
+import { Op } from 'sequelize';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrderActivities } from '../../activities/order';
+import { createShipmentActivities } from '../../activities/shipment';
+import { loadConfig } from '../../config';
+import { seedDemoCompany } from '../../models/seed/demo-company';
+import { dbKinds, freshDb, type TestDb } from '../helpers/db';
+
+/**
+ * Activities may run twice, and under load the second attempt can start while the first still
+ * waits for the write lock (its start-to-close timeout passed): the two must still come to one
+ * shipment. And every write of confirmOrder goes through the write lock: a write beside it
+ * waits for SQLite's lock inside a thread of the pool, holding the shared connection.
+ */
+const kinds = await dbKinds();
+const config = loadConfig({ env: { CONFIG_FILE: '' } });
+
+describe.each(kinds)('shipment and order activities on %s', (kind) => {
+  let t: TestDb;
+  let warehouseUserId: number;
+  beforeAll(async () => {
+    t = await freshDb(kind);
+    await seedDemoCompany(t.db);
+    warehouseUserId = (await t.db.models.User.findOne({ where: { login: 'chenjing' } }))!.id;
+  });
+  afterAll(async () => t?.drop());
+
+  /** An order of the demo company waiting to ship, with a reserved line and its SKU. */
+  async function orderToShip() {
+    const { SalesOrder, SalesOrderLine, Reservation, Product } = t.db.models;
+    for (const order of await SalesOrder.findAll({ where: { status: 'to_ship' }, order: [['id', 'ASC']] })) {
+      for (const line of await SalesOrderLine.findAll({ where: { salesOrderId: order.id }, order: [['lineNo', 'ASC']] })) {
+        const reserved = await Reservation.sum('qty', { where: { salesOrderLineId: line.id, status: 'active' } });
+        if (line.qty - line.shippedQty >= 2 && Number(reserved) >= 2) {
+          const product = (await Product.findByPk(line.productId))!;
+          return { order, line, sku: product.sku };
+        }
+      }
+    }
+    throw new Error('the demo company has no order to ship');
+  }
+
+  it('two attempts of one shipment at once record it once', async () => {
+    const { Shipment, SalesOrderLine } = t.db.models;
+    const { order, line, sku } = await orderToShip();
+    const { recordShipment } = createShipmentActivities({ db: t.db, config });
+    const input = {
+      orderId: order.id,
+      userId: warehouseUserId,
+      lines: [{ sku, qty: 1 }],
+      carrier: '顺丰',
+      trackingNo: 'SF1000000001',
+      requestId: 'message-1',
+    };
+    const [a, b] = await Promise.allSettled([recordShipment(input), recordShipment(input)]);
+    expect(await Shipment.count({ where: { idempotencyKey: 'ship:message-1' } })).toBe(1);
+    expect((await SalesOrderLine.findByPk(line.id))!.shippedQty).toBe(line.shippedQty + 1);
+    const answered = [a, b].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(answered[0]).toMatchObject({ ok: true });
+    for (const r of answered) expect(r).toEqual(answered[0]);
+    // SQLite's write lock queues the second attempt behind the first, which it then finds;
+    // PostgreSQL's unique key may refuse it instead, and its retry finds the shipment
+    if (kind === 'sqlite') expect(answered).toHaveLength(2);
+    else expect(await recordShipment(input)).toEqual(answered[0]);
+  });
+
+  it('confirming an order writes nothing outside a transaction', async () => {
+    const { SalesOrder, SalesOrderLine } = t.db.models;
+    const order = await SalesOrder.findOne({ where: { status: { [Op.in]: ['draft', 'pending_approval'] } }, order: [['id', 'ASC']] });
+    const written: string[] = [];
+    const { sequelize } = t.db;
+    const options = (sequelize as unknown as { options: { logging?: unknown } }).options;
+    const before = options.logging;
+    options.logging = (sql: string) => {
+      if (/^Executing \(default\): (INSERT|UPDATE|DELETE|REPLACE)/i.test(sql)) written.push(sql);
+    };
+    try {
+      await createOrderActivities({ db: t.db, config }).confirmOrder({ orderId: order!.id });
+    } finally {
+      options.logging = before;
+    }
+    expect(written).toEqual([]);
+    expect((await SalesOrder.findByPk(order!.id))!.status).toBe('to_ship');
+    const lines = await SalesOrderLine.findAll({ where: { salesOrderId: order!.id } });
+    expect(lines.length).toBeGreaterThan(0);
+  });
+});
