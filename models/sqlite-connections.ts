@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { type SqliteMethods, TableInfoCache } from './sqlite-table-info';
 
 /** The part of a sqlite3 Database this module uses. */
 interface Statement {
@@ -10,6 +11,7 @@ interface Connection {
   run(sql: string): void;
   prepare(sql: string, cb: (err: Error | null) => void): Statement;
   close(cb?: (err: Error | null) => void): void;
+  serialize(cb?: () => void): void;
   uuid?: string;
 }
 interface ConnectionManager {
@@ -35,6 +37,28 @@ async function finalizeAll(conn: Connection): Promise<void> {
   );
 }
 
+/**
+ * Sequelize's SQLite dialect runs every statement inside `serialize(cb)`, and cb's first act is
+ * `new Error()`, whose stack it reads once the statement is done, success or not, to give a
+ * failed statement the caller's stack. With source maps on (tsx turns them on) formatting that
+ * stack maps every frame back to its source: about a sixth of the CPU of a plain read. Errors
+ * made during that synchronous window get no frames instead; a failed statement still says
+ * what failed, with its SQL (err.sql), and the activity or request it failed in says where.
+ */
+function withoutQueryStacks(conn: Connection): void {
+  const serialize = conn.serialize.bind(conn);
+  conn.serialize = (cb?: () => void) => {
+    if (!cb) return serialize();
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      serialize(cb);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+}
+
 /** Transaction connections kept open for the next transaction; more than this are closed. */
 const IDLE_MAX = 4;
 
@@ -44,7 +68,8 @@ const IDLE_MAX = 4;
  * Here a transaction's connection is kept for the next one instead (SQLite leaves it clean
  * after COMMIT or ROLLBACK; one that Sequelize had to force-clean is never handed back), the
  * per-connection settings (wait for locks instead of failing, synchronous=NORMAL under WAL) are
- * made once per connection, and prepared statements (sqliteAll) are finalised before a close.
+ * made once per connection, Sequelize's column-type lookups are answered from memory
+ * (sqlite-table-info), and prepared statements (sqliteAll) are finalised before a close.
  */
 export function tuneSqliteConnections(sequelize: Sequelize): void {
   const cm = managerOf(sequelize);
@@ -53,6 +78,7 @@ export function tuneSqliteConnections(sequelize: Sequelize): void {
   const idle: Connection[] = [];
   const poolKey = new WeakMap<Connection, string>();
   let keys = 0;
+  const tableInfo = new TableInfoCache();
   const getConnection = cm.getConnection.bind(cm);
   cm.getConnection = async (o?: object) => {
     const uuid = (o as { uuid?: string } | undefined)?.uuid;
@@ -64,6 +90,8 @@ export function tuneSqliteConnections(sequelize: Sequelize): void {
     if (!tuned.has(conn)) {
       conn.configure('busyTimeout', 15_000);
       conn.run('PRAGMA synchronous=NORMAL');
+      tableInfo.attach(conn as unknown as SqliteMethods);
+      withoutQueryStacks(conn);
       tuned.add(conn);
     }
     return conn;

@@ -95,3 +95,43 @@ describe('transaction connections', () => {
     expect(openConnections(t.db).length).toBeLessThanOrEqual(1 + 4);
   });
 });
+
+describe('column types for Sequelize reads', () => {
+  /** Every statement SQLite runs on the default connection (sqlite3's trace event). */
+  async function traced(db: TestDb['db']): Promise<string[]> {
+    const cm = (db.sequelize as unknown as { connectionManager: { getConnection(o: object): Promise<NodeJS.EventEmitter> } })
+      .connectionManager;
+    const conn = await cm.getConnection({ type: 'SELECT' });
+    const seen: string[] = [];
+    conn.on('trace', (sql: string) => seen.push(sql));
+    return seen;
+  }
+
+  it('are asked of SQLite once per table, and again after the schema changes', async () => {
+    t = await withWarehouses(2);
+    const { db } = t;
+    const seen = await traced(db);
+    const asked = () => seen.filter((s) => s === 'PRAGMA table_info(`warehouses`)').length;
+    for (let i = 0; i < 3; i++) {
+      const rows = await db.models.Warehouse.findAll({ order: [['id', 'ASC']] });
+      expect(rows.map((w) => w.code)).toEqual(['W1', 'W2']);
+      // the answer is still used: dates come back as dates
+      expect(rows[0]?.createdAt).toBeInstanceOf(Date);
+    }
+    expect(asked()).toBe(1);
+    await db.sequelize.query('ALTER TABLE warehouses ADD COLUMN opened_on DATETIME');
+    await db.models.Warehouse.findAll();
+    expect(asked()).toBe(2);
+  });
+
+  it('leave failed statements saying what failed, and stack traces as they were', async () => {
+    t = await withWarehouses(1);
+    const limit = Error.stackTraceLimit;
+    const failed = await t.db.sequelize.query('SELECT nope FROM nowhere').catch((e: Error & { sql?: string }) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message).toMatch(/no such table: nowhere/);
+    expect((failed as { sql?: string }).sql).toBe('SELECT nope FROM nowhere');
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('here').stack).toMatch(/\n\s+at /);
+  });
+});
