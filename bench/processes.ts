@@ -68,9 +68,12 @@ export function startNode(opts: {
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
-/** CPU seconds a process has used so far (user + system), from /proc. */
-export function processCpuS(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * CPU seconds a process has used so far (user + system), from /proc; with a thread id, that
+ * thread's alone (a Node process's main thread has the process's id).
+ */
+export function processCpuS(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   // fields after the ")" that closes the command name: state is field 3, utime 14, stime 15
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;

@@ -7,6 +7,7 @@
  */
 
 import { quantile } from './load';
+import { machineCpuS, processCpuS } from './processes';
 import type { BenchContext, Section } from './q2c';
 
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 200);
@@ -149,7 +150,7 @@ async function oneFlow(base: string, inboxes: Record<string, Inbox>, n: number):
   mark('shipping notice arrived');
   const shipped = textIn(await say('chenjing', `发货 ${orderNo} A100×10 顺丰 SF${String(9_000_000_000 + n)}`));
   const amount = /应收 AR-\S+ (¥[\d,.]+)/.exec(shipped)?.[1];
-  if (!amount) throw new Error(`shipping ${orderNo} said: ${shipped}`);
+  if (!amount) throw new Error(`flow ${n} (${workflowId}) shipping ${orderNo} said: ${shipped}`);
   mark('shipped');
   await say('liuyang', `回款 华东机电 ${yuan(amount)}`);
   mark('paid');
@@ -176,6 +177,8 @@ export const flowsSection: Section = {
       for (let i = 0; i < WARMUP_FLOWS; i++) await oneFlow(base, inboxes, i);
       const latencies: number[] = [];
       let next = 0;
+      const pid = ctx.app.pid;
+      const cpu0 = { app: processCpuS(pid), main: processCpuS(pid, pid), machine: machineCpuS() };
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: DRIVERS }, async () => {
@@ -186,11 +189,15 @@ export const flowsSection: Section = {
         }),
       );
       const s = (performance.now() - t0) / 1000;
+      const m = machineCpuS();
+      const msPerFlow = (v: number) => `${((1000 * v) / FLOWS).toFixed(0)} ms`;
       latencies.sort((a, b) => a - b);
       const perS = FLOWS / s;
       console.log(
         `flows: ${FLOWS} complete flows (quote, 2 approvals, shipment, payment → 已完成), ${DRIVERS} at a time, in ${s.toFixed(1)} s = ${perS.toFixed(1)}/s; ` +
-          `one flow takes p50 ${(quantile(latencies, 0.5) / 1000).toFixed(2)} s, p99 ${(quantile(latencies, 0.99) / 1000).toFixed(2)} s`,
+          `one flow takes p50 ${(quantile(latencies, 0.5) / 1000).toFixed(2)} s, p99 ${(quantile(latencies, 0.99) / 1000).toFixed(2)} s; ` +
+          `CPU per flow: app ${msPerFlow(processCpuS(pid) - cpu0.app)} (its main thread ${msPerFlow(processCpuS(pid, pid) - cpu0.main)}), ` +
+          `machine ${msPerFlow(m.busy - cpu0.machine.busy)}, taken by the hypervisor ${msPerFlow(m.steal - cpu0.machine.steal)}`,
       );
       return [`q2c_flows_per_s=${perS.toFixed(1)}`];
     } finally {

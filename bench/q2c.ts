@@ -32,8 +32,8 @@
  * of a saturation run, BENCH_STEP_S (8) of a paced step (after 2 s of warm-up), BENCH_LOAD_PROCS
  * (load processes, 1), BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
  * BENCH_APP_ENV (extra env for the app, e.g. "DB_LOG_SQL=true"), BENCH_KEEP=1 (keep the data
- * directory and logs), BENCH_BASELINE_ORM=0 (skip the Sequelize detail run), BENCH_ONLY=flows|stock
- * (run only those app sections, comma-separated; for profiling one of them).
+ * directory and logs), BENCH_BASELINE_ORM=0 (skip the Sequelize detail run), BENCH_ONLY=flows|stock|baseline
+ * (run only those sections, comma-separated; for profiling one of them).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -277,6 +277,9 @@ export const stockSection: Section = {
   },
 };
 
+/** With BENCH_ONLY set, the baseline runs only when named in it too ("flows,baseline"). */
+const RUN_BASELINE = !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes('baseline');
+
 /** The sections that run against the app, in the order of the final lines. */
 export const APP_SECTIONS: Section[] = [flowsSection, stockSection].filter(
   (s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(s.name),
@@ -339,16 +342,18 @@ async function main(): Promise<void> {
     }
     // the baseline of the issue — a bare Koa route, one sqlite3 point read (the final line) —
     // then the same read through Sequelize, as the app reads, for scale
-    const base = await baseline(dataDir, dbFile, 'sqlite3', true);
-    if (process.env.BENCH_BASELINE_ORM !== '0') await baseline(dataDir, dbFile, 'sequelize', false);
-    const baseFigure = figureOf(base);
-    finals.push(`baseline_point_reads_per_s=${baseFigure.perS.toFixed(0)}`);
-    if (stockCapacity) {
-      const stock = figureOf(stockCapacity);
-      console.log(
-        `stock answers vs the bare baseline (target ≥ 25%): ${((100 * stock.perS) / baseFigure.perS).toFixed(0)}% at p99 < ${settings.p99TargetMs} ms, ` +
-          `${((100 * stockCapacity.saturation.perS) / base.saturation.perS).toFixed(0)}% at saturation`,
-      );
+    if (RUN_BASELINE) {
+      const base = await baseline(dataDir, dbFile, 'sqlite3', true);
+      if (process.env.BENCH_BASELINE_ORM !== '0') await baseline(dataDir, dbFile, 'sequelize', false);
+      const baseFigure = figureOf(base);
+      finals.push(`baseline_point_reads_per_s=${baseFigure.perS.toFixed(0)}`);
+      if (stockCapacity) {
+        const stock = figureOf(stockCapacity);
+        console.log(
+          `stock answers vs the bare baseline (target ≥ 25%): ${((100 * stock.perS) / baseFigure.perS).toFixed(0)}% at p99 < ${settings.p99TargetMs} ms, ` +
+            `${((100 * stockCapacity.saturation.perS) / base.saturation.perS).toFixed(0)}% at saturation`,
+        );
+      }
     }
   } finally {
     if (process.env.BENCH_KEEP === '1') console.log(`kept ${dataDir}`);
