@@ -100,7 +100,7 @@ class Inbox {
 
 const cardIn = (replies: Reply[], prefix: string): Card => {
   const r = replies.find((x) => x.kind === 'card' && x.card.id.startsWith(prefix));
-  if (!r || r.kind !== 'card') throw new Error(`no ${prefix} card in ${JSON.stringify(replies).slice(0, 400)}`);
+  if (r?.kind !== 'card') throw new Error(`no ${prefix} card in ${JSON.stringify(replies).slice(0, 400)}`);
   return r.card;
 };
 const textIn = (replies: Reply[]) => replies.map((r) => (r.kind === 'text' ? r.text : '')).join('\n');

@@ -31,7 +31,7 @@ export class Activities {
   /** An activity the completing worker asked to run itself: started now, its task returned. */
   startEager(run: Run, scheduledEventId: number, identity: string): Obj | null {
     const act = run.activities[scheduledEventId];
-    if (!act || act.state !== 'scheduled') return null;
+    if (act?.state !== 'scheduled') return null;
     this.engine.busy.add(`a:${run.runId}:${scheduledEventId}`);
     const base = { runId: run.runId, scheduledEventId, attempt: act.attempt };
     if (act.scheduleToCloseMs > 0)

@@ -165,7 +165,7 @@ export function compileQuery(query: string): CompiledQuery {
     pos++;
     const field = expectTok('id').v;
     const col = COLUMNS[field];
-    if (!col || col.kind !== 'time') throw invalid(`invalid query: ORDER BY supports StartTime, CloseTime, ExecutionTime, not ${field}`);
+    if (col?.kind !== 'time') throw invalid(`invalid query: ORDER BY supports StartTime, CloseTime, ExecutionTime, not ${field}`);
     const dir = isWord('ASC') || isWord('DESC') ? toks[pos++]!.v.toUpperCase() : 'DESC';
     orderBy = `${col.sql} ${dir}, run_id`;
   }

@@ -124,7 +124,7 @@ export async function eventually<T>(probe: () => Promise<T | null | undefined | 
 
 export const cardOf = (replies: Reply[]): Card => {
   const r = replies.find((x) => x.kind === 'card');
-  if (!r || r.kind !== 'card') throw new Error(`no card in ${JSON.stringify(replies)}`);
+  if (r?.kind !== 'card') throw new Error(`no card in ${JSON.stringify(replies)}`);
   return r.card;
 };
 export const textOf = (replies: Reply[]): string =>
