@@ -49,10 +49,10 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   const storage = sqliteFileFromUrl(opts.url, opts.dataDir);
   mkdirSync(dirname(storage), { recursive: true });
   const sequelize = new Sequelize({ dialect: 'sqlite', storage, logging });
-  tuneSqliteConnections(sequelize);
+  const lock = new WriteLock();
+  tuneSqliteConnections(sequelize, lock);
   // WAL lets readers run while a write transaction is open; it is a property of the file.
   await sequelize.query('PRAGMA journal_mode=WAL');
-  const lock = new WriteLock();
   return wrap(sequelize, 'sqlite', storage, (fn) => lock.run(() => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, fn)));
 }
 

@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { type SqliteMethods, TableInfoCache } from './sqlite-table-info';
+import { queueSharedWrites, type WriteLock } from './write-lock';
 
 /** The part of a sqlite3 Database this module uses. */
 interface Statement {
@@ -68,10 +69,11 @@ const IDLE_MAX = 4;
  * Here a transaction's connection is kept for the next one instead (SQLite leaves it clean
  * after COMMIT or ROLLBACK; one that Sequelize had to force-clean is never handed back), the
  * per-connection settings (wait for locks instead of failing, synchronous=NORMAL under WAL) are
- * made once per connection, Sequelize's column-type lookups are answered from memory
+ * made once per connection, writes on the shared connection queue on the write lock
+ * (write-lock.ts), Sequelize's column-type lookups are answered from memory
  * (sqlite-table-info), and prepared statements (sqliteAll) are finalised before a close.
  */
-export function tuneSqliteConnections(sequelize: Sequelize): void {
+export function tuneSqliteConnections(sequelize: Sequelize, lock: WriteLock): void {
   const cm = managerOf(sequelize);
   const open = (cm as unknown as { connections: Record<string, Connection> }).connections;
   const tuned = new WeakSet<Connection>();
@@ -92,6 +94,7 @@ export function tuneSqliteConnections(sequelize: Sequelize): void {
       conn.run('PRAGMA synchronous=NORMAL');
       tableInfo.attach(conn as unknown as SqliteMethods);
       withoutQueryStacks(conn);
+      if (open.default === conn) queueSharedWrites(conn as unknown as SqliteMethods, lock);
       tuned.add(conn);
     }
     return conn;

@@ -135,3 +135,42 @@ describe('column types for Sequelize reads', () => {
     expect(new Error('here').stack).toMatch(/\n\s+at /);
   });
 });
+
+describe('writes on the shared connection', () => {
+  it('wait for a transaction in progress on the write lock, not inside SQLite, so reads go on', async () => {
+    t = await withWarehouses(1);
+    const { db } = t;
+    const events: string[] = [];
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => {
+      entered = r;
+    });
+    const tx = db.writeTx(async (tr) => {
+      await db.models.Warehouse.update({ name: '事务中' }, { where: { id: 1 }, transaction: tr });
+      entered();
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    await inside;
+    const outside = db.models.Warehouse.update({ name: '事务后' }, { where: { id: 1 } }).then(() => events.push('write'));
+    const read = db.models.Warehouse.findByPk(1).then((w) => events.push(`read ${w?.name}`));
+    await Promise.all([tx.then(() => events.push('commit')), outside, read]);
+    // the read saw the last committed name while the transaction held the lock; the write
+    // outside it came after the commit, and is the one that stays
+    expect(events).toEqual(['read 仓库1', 'commit', 'write']);
+    expect((await db.models.Warehouse.findByPk(1))?.name).toBe('事务后');
+    // a row made outside a transaction still gets its id back
+    expect((await db.models.Warehouse.create({ code: 'W9', name: '仓库9' })).id).toBe(2);
+  });
+
+  it('refuse a write inside writeTx made without its transaction, at once, and the transaction rolls back', async () => {
+    t = await withWarehouses(1);
+    const { db } = t;
+    await expect(
+      db.writeTx(async (tr) => {
+        await db.models.Warehouse.update({ name: '一半' }, { where: { id: 1 }, transaction: tr });
+        await db.models.Warehouse.update({ name: '忘了事务' }, { where: { id: 1 } });
+      }),
+    ).rejects.toThrow(/not part of its transaction \(pass \{ transaction \}\)/);
+    expect((await db.models.Warehouse.findByPk(1))?.name).toBe('仓库1');
+  });
+});
