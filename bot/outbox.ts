@@ -85,13 +85,14 @@ interface Row {
   dedupeKey: string | null;
 }
 
-/** One statement: a row whose (dedupe key, recipient) is already there is skipped by the unique index. */
+/**
+ * One statement: a row whose (dedupe key, recipient) is already there is skipped by the unique
+ * index. Alone it needs no transaction of its own (one statement is atomic, and on SQLite it
+ * still queues on the write lock: models/write-lock.ts).
+ */
 async function insert(db: Db, rows: Row[], t?: Transaction): Promise<void> {
   if (rows.length === 0) return;
-  const write = async (tx: Transaction) => {
-    await db.models.OutboxMessage.bulkCreate(rows, { ignoreDuplicates: true, transaction: tx });
-  };
-  return t ? write(t) : db.writeTx(write);
+  await db.models.OutboxMessage.bulkCreate(rows, { ignoreDuplicates: true, transaction: t });
 }
 
 const INBOX_SQL =
