@@ -7,19 +7,29 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
-  /** Set in whatever runs under the lock, and in everything that awaits on its behalf. */
-  private readonly holder = new AsyncLocalStorage<true>();
+  /**
+   * Seen by whatever runs under the lock and everything started on its behalf; a timer or a
+   * background read started there that outlives the turn sees it ended.
+   */
+  private readonly holder = new AsyncLocalStorage<{ holding: boolean }>();
 
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const held = () => this.holder.run(true, fn);
+    const held = async () => {
+      const turn = { holding: true };
+      try {
+        return await this.holder.run(turn, fn);
+      } finally {
+        turn.holding = false;
+      }
+    };
     const result = this.tail.then(held, held);
     this.tail = result.catch(() => undefined);
     return result;
   }
 
-  /** Whether the caller runs under this lock (inside a `db.writeTx`, say). */
+  /** Whether the caller runs under this lock, during its turn (inside a `db.writeTx`, say). */
   heldHere(): boolean {
-    return this.holder.getStore() === true;
+    return this.holder.getStore()?.holding === true;
   }
 }
 

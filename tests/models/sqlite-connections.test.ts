@@ -174,3 +174,17 @@ describe('writes on the shared connection', () => {
     expect((await db.models.Warehouse.findByPk(1))?.name).toBe('仓库1');
   });
 });
+
+describe('the write lock', () => {
+  it('is held for its turn only: work started under it that outlives the turn is not refused', async () => {
+    t = await withWarehouses(1);
+    const { db } = t;
+    let later!: Promise<unknown>;
+    await db.writeTx(async (tr) => {
+      await db.models.Warehouse.update({ name: '事务中' }, { where: { id: 1 }, transaction: tr });
+      later = new Promise((r) => setTimeout(r, 50)).then(() => db.models.Warehouse.update({ name: '之后' }, { where: { id: 1 } }));
+    });
+    await later;
+    expect((await db.models.Warehouse.findByPk(1))?.name).toBe('之后');
+  });
+});
