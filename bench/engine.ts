@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { machineCpuS, processCpuS } from './processes';
+import { cpuMeter } from './processes';
 
 const CLIENTS = 100;
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 2000);
@@ -42,14 +42,8 @@ async function main(): Promise<void> {
     // 1. throughput: 100 concurrent clients each start one-activity workflows and wait for them
     await pool(200, CLIENTS, (i) => client.workflow.execute('oneActivity', { taskQueue: 'bench', workflowId: `warm-${i}`, args: [i] }));
     let next = 0;
-    // CPU seconds so far of each part and of the machine: where a workflow's cost goes
-    const cpuNow = () => ({
-      server: processCpuS(server.pid!),
-      worker: processCpuS(worker.pid!),
-      clients: processCpuS(process.pid),
-      machine: machineCpuS().busy,
-    });
-    const cpu0 = cpuNow();
+    // the CPU each part and the machine spend from here on: where a workflow's cost goes
+    const cpu = cpuMeter({ server: server.pid!, worker: worker.pid!, clients: process.pid });
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
@@ -62,8 +56,8 @@ async function main(): Promise<void> {
     const workflowsPerS = FLOWS / ((performance.now() - t0) / 1000);
     console.log(`${FLOWS} one-activity workflows, ${CLIENTS} concurrent clients: ${workflowsPerS.toFixed(0)} workflows/s`);
     if (process.env.BENCH_VERBOSE) {
-      const cpu1 = cpuNow();
-      const per = (k: keyof typeof cpu1) => (((cpu1[k] - cpu0[k]) * 1000) / FLOWS).toFixed(2);
+      const spent = cpu();
+      const per = (k: keyof typeof spent) => ((spent[k] * 1000) / FLOWS).toFixed(2);
       console.log(
         `CPU ms per workflow: server ${per('server')}, worker ${per('worker')}, clients ${per('clients')}, machine ${per('machine')}`,
       );

@@ -72,7 +72,7 @@ const TICKS_PER_S = 100; // USER_HZ on Linux
  * CPU seconds a process has used so far (user + system), from /proc; with a thread id, that
  * thread's alone (a Node process's main thread has the process's id).
  */
-export function processCpuS(pid: number, tid?: number): number {
+function processCpuS(pid: number, tid?: number): number {
   const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   // fields after the ")" that closes the command name: state is field 3, utime 14, stime 15
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -84,10 +84,38 @@ export function processCpuS(pid: number, tid?: number): number {
  * stolen — time the hypervisor ran something else on our virtual cores. Steal is not ours: it
  * is left out of busy and shown apart, so that a noisy host shows as such instead of as "others".
  */
-export function machineCpuS(): { busy: number; steal: number } {
+function machineCpuS(): { busy: number; steal: number } {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal guest guest_nice
   const steal = cpu[7] ?? 0;
   const busy = cpu.reduce((s, v) => s + v, 0) - (cpu[3] ?? 0) - (cpu[4] ?? 0) - steal - (cpu[8] ?? 0) - (cpu[9] ?? 0);
   return { busy: busy / TICKS_PER_S, steal: steal / TICKS_PER_S };
+}
+
+/** Where to read a part's CPU: a process, or one thread of it. */
+export type CpuSource = number | { pid: number; tid: number };
+
+/**
+ * Starts measuring: the returned function gives the CPU seconds each named part, the machine
+ * (busy) and the hypervisor (steal) spent since this call, and the wall seconds.
+ */
+export function cpuMeter<K extends string>(parts: Record<K, CpuSource>): () => Record<K | 'machine' | 'steal' | 'wall', number> {
+  const read = () => {
+    const out = {} as Record<K | 'machine' | 'steal' | 'wall', number>;
+    for (const k of Object.keys(parts) as K[]) {
+      const p = parts[k];
+      out[k] = typeof p === 'number' ? processCpuS(p) : processCpuS(p.pid, p.tid);
+    }
+    const m = machineCpuS();
+    out.machine = m.busy;
+    out.steal = m.steal;
+    out.wall = performance.now() / 1000;
+    return out;
+  };
+  const start = read();
+  return () => {
+    const now = read();
+    for (const k of Object.keys(now) as (keyof typeof now)[]) now[k] -= start[k];
+    return now;
+  };
 }

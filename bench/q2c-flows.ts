@@ -7,7 +7,7 @@
  */
 
 import { quantile } from './load';
-import { machineCpuS, processCpuS } from './processes';
+import { cpuMeter } from './processes';
 import type { BenchContext, Section } from './q2c';
 
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 200);
@@ -178,7 +178,7 @@ export const flowsSection: Section = {
       const latencies: number[] = [];
       let next = 0;
       const pid = ctx.app.pid;
-      const cpu0 = { app: processCpuS(pid), main: processCpuS(pid, pid), machine: machineCpuS() };
+      const cpu = cpuMeter({ app: pid, main: { pid, tid: pid } });
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: DRIVERS }, async () => {
@@ -189,15 +189,15 @@ export const flowsSection: Section = {
         }),
       );
       const s = (performance.now() - t0) / 1000;
-      const m = machineCpuS();
+      const spent = cpu();
       const msPerFlow = (v: number) => `${((1000 * v) / FLOWS).toFixed(0)} ms`;
       latencies.sort((a, b) => a - b);
       const perS = FLOWS / s;
       console.log(
         `flows: ${FLOWS} complete flows (quote, 2 approvals, shipment, payment → 已完成), ${DRIVERS} at a time, in ${s.toFixed(1)} s = ${perS.toFixed(1)}/s; ` +
           `one flow takes p50 ${(quantile(latencies, 0.5) / 1000).toFixed(2)} s, p99 ${(quantile(latencies, 0.99) / 1000).toFixed(2)} s; ` +
-          `CPU per flow: app ${msPerFlow(processCpuS(pid) - cpu0.app)} (its main thread ${msPerFlow(processCpuS(pid, pid) - cpu0.main)}), ` +
-          `machine ${msPerFlow(m.busy - cpu0.machine.busy)}, taken by the hypervisor ${msPerFlow(m.steal - cpu0.machine.steal)}`,
+          `CPU per flow: app ${msPerFlow(spent.app)} (its main thread ${msPerFlow(spent.main)}), ` +
+          `machine ${msPerFlow(spent.machine)}, taken by the hypervisor ${msPerFlow(spent.steal)}`,
       );
       return [`q2c_flows_per_s=${perS.toFixed(1)}`];
     } finally {

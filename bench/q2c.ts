@@ -40,7 +40,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { drive, type LoadRequest, type LoadResult, quantile } from './load';
-import { machineCpuS, processCpuS, type Started, startNode } from './processes';
+import { cpuMeter, type Started, startNode } from './processes';
 import { flowsSection } from './q2c-flows';
 
 export const settings = {
@@ -96,8 +96,8 @@ export async function measure(
   marker: string,
   ratePerS?: number,
 ): Promise<Measured> {
-  let at: { app: number; busy: number; steal: number; t: number } | undefined;
-  let cpu: { app: number; machine: number; steal: number; s: number } | undefined;
+  let meter: (() => { app: number; machine: number; steal: number; wall: number }) | undefined;
+  let cpu: { app: number; machine: number; steal: number; wall: number } | undefined;
   const warmupMs = ratePerS ? settings.stepWarmupMs : settings.warmupMs;
   const result = await drive({
     base: target.base,
@@ -110,13 +110,10 @@ export async function measure(
     ratePerS,
     onWindow: {
       start: () => {
-        at = { app: processCpuS(target.pid), ...machineCpuS(), t: performance.now() };
+        meter = cpuMeter({ app: target.pid });
       },
       end: () => {
-        if (!at) return;
-        const s = (performance.now() - at.t) / 1000;
-        const m = machineCpuS();
-        cpu = { app: processCpuS(target.pid) - at.app, machine: m.busy - at.busy, steal: m.steal - at.steal, s };
+        cpu = meter?.();
       },
     },
   });
@@ -128,7 +125,7 @@ export async function measure(
     `p50 ${ms(0.5)} p90 ${ms(0.9)} p99 ${ms(0.99)} max ${ms(1)} ms`;
   if (ratePerS) line += ` (sent late by the generator: p99 ${(quantile(result.lateUs, 0.99) / 1000).toFixed(1)} ms)`;
   if (cpu) {
-    const pct = (v: number) => `${((100 * v) / cpu!.s).toFixed(0)}%`;
+    const pct = (v: number) => `${((100 * v) / cpu!.wall).toFixed(0)}%`;
     const load = result.cpuMs / 1000;
     line +=
       `; CPU (100% = a core): server ${pct(cpu.app)}, load ${pct(load)}, ` +

@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { type SqliteMethods, TableInfoCache } from './sqlite-table-info';
+import type { SqliteMethods } from './sqlite-statements';
+import { TableInfoCache } from './sqlite-table-info';
 import { queueSharedWrites, type WriteLock } from './write-lock';
 
 /** The part of a sqlite3 Database this module uses. */
@@ -7,9 +8,8 @@ interface Statement {
   all(params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void;
   finalize(cb: () => void): void;
 }
-interface Connection {
+interface Connection extends SqliteMethods {
   configure(opt: 'busyTimeout', ms: number): void;
-  run(sql: string): void;
   prepare(sql: string, cb: (err: Error | null) => void): Statement;
   close(cb?: (err: Error | null) => void): void;
   serialize(cb?: () => void): void;
@@ -92,9 +92,9 @@ export function tuneSqliteConnections(sequelize: Sequelize, lock: WriteLock): vo
     if (!tuned.has(conn)) {
       conn.configure('busyTimeout', 15_000);
       conn.run('PRAGMA synchronous=NORMAL');
-      tableInfo.attach(conn as unknown as SqliteMethods);
+      tableInfo.attach(conn);
       withoutQueryStacks(conn);
-      if (open.default === conn) queueSharedWrites(conn as unknown as SqliteMethods, lock);
+      if (open.default === conn) queueSharedWrites(conn, lock);
       tuned.add(conn);
     }
     return conn;

@@ -1,3 +1,5 @@
+import { isSchemaChange, type SqliteMethods } from './sqlite-statements';
+
 /**
  * Sequelize's SQLite dialect asks `PRAGMA table_info` for every table of every SELECT, before
  * the SELECT itself, to learn which columns to parse as dates or JSON: one more statement and
@@ -10,17 +12,8 @@
 
 type Callback = (err: Error | null, rows?: unknown) => void;
 
-/** The part of a sqlite3 Database this wraps. */
-export interface SqliteMethods {
-  all(sql: string, ...rest: unknown[]): unknown;
-  run(sql: string, ...rest: unknown[]): unknown;
-  exec(sql: string, ...rest: unknown[]): unknown;
-}
-
 /** Exactly what Sequelize sends: `PRAGMA table_info(\`name\`)`, with the callback alone. */
 const TABLE_INFO = /^PRAGMA table_info\(`([^`]+)`\)$/;
-/** Anywhere in the text: a multi-statement script (a table rebuild) may start with something else. */
-const DDL = /\b(CREATE|ALTER|DROP)\s+(TEMP(ORARY)?\s+|UNIQUE\s+|VIRTUAL\s+)?(TABLE|INDEX|VIEW|TRIGGER)\b/i;
 
 export class TableInfoCache {
   private readonly tables = new Map<string, unknown[]>();
@@ -62,6 +55,6 @@ export class TableInfoCache {
   }
 
   private watch(sql: unknown): void {
-    if (typeof sql === 'string' && DDL.test(sql)) this.forget();
+    if (isSchemaChange(sql)) this.forget();
   }
 }

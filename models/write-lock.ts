@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isWrite, type SqliteMethods } from './sqlite-statements';
 
 /**
  * SQLite has one writer at a time. Letting concurrent transactions race for the file lock
@@ -35,15 +36,6 @@ export class WriteLock {
 
 type Callback = (this: unknown, err: Error | null, ...rest: unknown[]) => void;
 
-/** The part of a sqlite3 Database this wraps. */
-interface Writable {
-  all(sql: string, ...rest: unknown[]): unknown;
-  run(sql: string, ...rest: unknown[]): unknown;
-}
-
-/** Statements that take SQLite's write lock, after any leading comments. */
-const WRITE = /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*(?:INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b/i;
-
 export class WriteOutsideTransaction extends Error {
   constructor(sql: string) {
     super(`a write inside db.writeTx that is not part of its transaction (pass { transaction }): ${sql.slice(0, 200)}`);
@@ -57,12 +49,12 @@ export class WriteOutsideTransaction extends Error {
  * and the lock's holder may need: the whole process stalls until SQLite gives up. Made inside a
  * writeTx it can never get the lock its own transaction holds: that is a bug, answered at once.
  */
-export function queueSharedWrites(conn: Writable, lock: WriteLock): void {
+export function queueSharedWrites(conn: SqliteMethods, lock: WriteLock): void {
   for (const method of ['run', 'all'] as const) {
     const original = conn[method].bind(conn);
     conn[method] = (sql: string, ...rest: unknown[]) => {
       const cb = rest.at(-1);
-      if (typeof sql !== 'string' || typeof cb !== 'function' || !WRITE.test(sql)) return original(sql, ...rest);
+      if (typeof cb !== 'function' || !isWrite(sql)) return original(sql, ...rest);
       const done = cb as Callback;
       if (lock.heldHere()) return void process.nextTick(() => done.call(conn, new WriteOutsideTransaction(sql)));
       void lock.run(
