@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
-import { approverFor } from '../bot/approvers';
-import type { Card } from '../bot/cards/card';
-import { pushTo, updateCard } from '../bot/outbox';
-import { userById } from '../bot/user-directory';
-import type { AppConfig } from '../config';
 import { businessDay } from '../domain/calendar';
 import { formatFen } from '../domain/money';
+import { type ApprovalContext, approvalContext } from '../models/approval-context';
+import { approverFor } from '../models/approvers';
+import { creditPosition } from '../models/credit-position';
 import type { Db } from '../models/db';
+import { userById } from '../models/user-directory';
 import type { ApprovalFacts, ApprovalStepInfo, Bilingual, DecideInput } from '../workflows/messages';
-import { type ApprovalContext, approvalCardOf, approvalContext } from './approval-card';
-import { creditPosition } from './credit';
+import type { ActivityDeps } from './deps';
 
 const ESCALATE_TO: Record<string, string> = { sales_manager: 'sales_director', sales_director: 'admin', finance: 'admin' };
 const short = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 16);
@@ -38,7 +36,7 @@ export async function createApprovalSteps(
   return out;
 }
 
-export function createApprovalActivities({ db, config }: { db: Db; config: AppConfig }) {
+export function createApprovalActivities({ db, config, clock, notify }: ActivityDeps) {
   const { ApprovalStep, ApprovalRequest, ApprovalDecision, Task, SalesOrder } = db.models;
 
   /** The facts an approval rests on, as of now. */
@@ -55,53 +53,52 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
     return { availableBySku };
   }
 
-  /** Sends the approver the card (and a to-do); tells the rep who it waits for. */
+  /**
+   * Sends the approver the card (and a to-do) and tells the rep who it waits for. The facts the
+   * card shows are stored on the step as it goes out: a click is re-checked against what this
+   * approver saw, not against the figures of when the order was opened.
+   */
   async function sendApprovalCard({ stepId }: { stepId: number; facts: ApprovalFacts }): Promise<void> {
     const ctx = await approvalContext(db, stepId);
-    const card = await approvalCardOf(db, ctx, { kind: 'pending' });
+    if (ctx.step.status !== 'waiting' && ctx.step.status !== 'pending') return;
+    const facts = ctx.step.facts ?? (await currentFacts(ctx));
     await db.writeTx(async (t) => {
-      await ApprovalStep.update({ status: 'pending' }, { where: { id: stepId, status: 'waiting' }, transaction: t });
-      await pushTo(db, [ctx.step.approverUserId], { kind: 'card', card }, { dedupeKey: `approval-card:${stepId}`, transaction: t });
-      const title = `审批 ${ctx.quote?.number ?? ctx.order.number} · ${ctx.customer?.name ?? ''}`;
-      const task = await Task.findOne({ where: { refType: 'approval_step', refId: stepId }, transaction: t });
-      if (!task)
-        await Task.create(
-          {
-            userId: ctx.step.approverUserId,
-            title,
-            priority: 'high',
-            refType: 'approval_step',
-            refId: stepId,
-            source: 'quoteToCash',
-            dueAt: null,
-          },
-          { transaction: t },
-        );
-      await pushTo(
-        db,
-        [ctx.order.ownerUserId],
+      const [sent] = await ApprovalStep.update({ status: 'pending', facts }, { where: { id: stepId, status: 'waiting' }, transaction: t });
+      if (sent === 0) return; // an earlier attempt sent it
+      await Task.create(
         {
-          kind: 'text',
-          text: `${ctx.quote?.number ?? ''} 已提交 ${ctx.approver?.name ?? ''} 审批（第 ${ctx.step.stepNo}/${ctx.totalSteps} 步），订单 ${ctx.order.number}`,
+          userId: ctx.step.approverUserId,
+          title: `审批 ${ctx.quote?.number ?? ctx.order.number} · ${ctx.customer?.name ?? ''}`,
+          priority: 'high',
+          refType: 'approval_step',
+          refId: stepId,
+          source: 'quoteToCash',
+          dueAt: null,
         },
-        { dedupeKey: `approval-sent:${stepId}`, transaction: t },
+        { transaction: t },
+      );
+      await notify.emit(
+        { type: 'approval.pending', stepId, approverUserId: ctx.step.approverUserId, repUserId: ctx.order.ownerUserId },
+        { transaction: t },
       );
     });
   }
 
   /**
-   * Re-checks an approval at the click: refused when what the card showed no longer holds —
-   * stock promised as available has gone, or the customer is further over credit. The card is
-   * updated with the new figures and the reason; the approver may then decide on those.
+   * Re-checks an approval at the click against the facts its card showed: refused when stock
+   * promised as available has gone, the customer is further over credit, or the quote has
+   * expired. The card is redrawn with the new figures and the reason, and those become the
+   * step's facts: a second click decides on what the card now shows.
    */
   async function recheckApproval({
     stepId,
-    facts,
+    facts: given,
   }: {
     stepId: number;
     facts: ApprovalFacts;
-  }): Promise<{ ok: boolean; message: Bilingual; facts: ApprovalFacts; card?: Card; ctx: ApprovalContext }> {
+  }): Promise<{ ok: boolean; message: Bilingual; facts: ApprovalFacts; ctx: ApprovalContext }> {
     const ctx = await approvalContext(db, stepId);
+    const facts = ctx.step.facts ?? given; // steps sent before facts were stored: what the flow kept
     const now = await currentFacts(ctx);
     const problems: Bilingual[] = [];
     for (const l of ctx.lines) {
@@ -120,95 +117,76 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
         zh: `超出信用额度已从 ${formatFen(facts.creditOverByFen ?? 0)} 增加到 ${formatFen(now.creditOverByFen ?? 0)}`,
         en: `over the credit limit by ${formatFen(now.creditOverByFen ?? 0)}, was ${formatFen(facts.creditOverByFen ?? 0)}`,
       });
-    if (ctx.quote && ctx.quote.validUntil < businessDay(new Date()))
+    if (ctx.quote && ctx.quote.validUntil < businessDay(clock()))
       problems.push({ zh: `报价已于 ${ctx.quote.validUntil} 过期`, en: `the quote expired on ${ctx.quote.validUntil}` });
-    if (problems.length === 0) return { ok: true, message: { zh: '复核通过', en: 'checked' }, facts: now, ctx };
+    if (problems.length === 0) return { ok: true, message: { zh: '复核通过', en: 'checked' }, facts, ctx };
     const message = {
       zh: `${problems.map((p) => p.zh).join('；')}，请按最新情况重新确认`,
       en: `${problems.map((p) => p.en).join('; ')}; please decide on the new figures`,
     };
-    const card = await approvalCardOf(db, ctx, { kind: 'refused', reason: message });
-    await updateCard(db, card, { dedupeKey: `approval-refused:${stepId}:${short(JSON.stringify(now))}` });
-    return { ok: false, message, facts: now, card, ctx };
+    await db.writeTx(async (t) => {
+      await ApprovalStep.update({ facts: now }, { where: { id: stepId }, transaction: t });
+      const factsKey = short(JSON.stringify(now));
+      await notify.emit({ type: 'approval.refreshed', stepId, reason: message, factsKey }, { transaction: t });
+    });
+    return { ok: false, message, facts: now, ctx };
   }
 
   /**
-   * Records the decision once; updates the card everyone received; tells the rep. Three parts,
-   * each safe to run again (the activity may): the decision in a short write transaction, the
-   * card's figures read outside any (they do not need the write lock, which every other write
-   * of the app waits for), and the pushes, deduplicated, in a second one. `checked` is what the
-   * re-check at the click read: the figures the approver decided on, not read a second time.
+   * Records the decision once, and in the same transaction updates the card for everyone who
+   * received it and tells the rep. Safe to run again: a second run finds the decision.
    */
   async function recordDecision(
     req: DecideInput,
-    checked?: ApprovalContext,
-  ): Promise<{ approverName: string; at: number; message: Bilingual; card: Card }> {
+    ctx: ApprovalContext,
+  ): Promise<{ ok: true; approverName: string; at: number; message: Bilingual } | { ok: false; message: Bilingual; facts: ApprovalFacts }> {
     const decision = await db.writeTx(async (t) => {
-      const step = await ApprovalStep.findByPk(req.stepId, { transaction: t });
-      if (!step) throw new Error(`approval step ${req.stepId} not found`);
-      const prior = await ApprovalDecision.findOne({ where: { approvalStepId: step.id }, transaction: t });
+      const prior = await ApprovalDecision.findOne({ where: { approvalStepId: req.stepId }, transaction: t });
       if (prior) return prior;
+      // only an open step can be decided: one closed by a cancel stays closed
+      const [open] = await ApprovalStep.update(
+        { status: req.decision === 'approve' ? 'approved' : 'rejected' },
+        { where: { id: req.stepId, status: { [Op.in]: ['waiting', 'pending'] } }, transaction: t },
+      );
+      if (open === 0) return null;
       const made = await ApprovalDecision.create(
-        { approvalStepId: step.id, userId: req.userId, decision: req.decision, comment: req.comment ?? null, decidedAt: new Date() },
+        { approvalStepId: req.stepId, userId: req.userId, decision: req.decision, comment: req.comment ?? null, decidedAt: clock() },
         { transaction: t },
       );
-      await ApprovalStep.update(
-        { status: req.decision === 'approve' ? 'approved' : 'rejected' },
-        { where: { id: step.id }, transaction: t },
-      );
       const pending = await ApprovalStep.count({
-        where: { approvalRequestId: step.approvalRequestId, status: { [Op.in]: ['waiting', 'pending'] } },
+        where: { approvalRequestId: ctx.step.approvalRequestId, status: { [Op.in]: ['waiting', 'pending'] } },
         transaction: t,
       });
       if (req.decision === 'reject' || pending === 0)
         await ApprovalRequest.update(
           { status: req.decision === 'reject' ? 'rejected' : 'approved', decidedAt: made.decidedAt },
-          { where: { id: step.approvalRequestId }, transaction: t },
+          { where: { id: ctx.step.approvalRequestId }, transaction: t },
         );
-      await Task.update({ status: 'done' }, { where: { refType: 'approval_step', refId: step.id }, transaction: t });
+      await Task.update({ status: 'done' }, { where: { refType: 'approval_step', refId: req.stepId }, transaction: t });
+      await notify.emit({ type: 'approval.decided', stepId: req.stepId, repUserId: ctx.order.ownerUserId }, { transaction: t });
       return made;
     });
-    const ctx = checked ?? (await approvalContext(db, req.stepId));
+    if (!decision)
+      return { ok: false, message: { zh: '这一步审批已关闭', en: 'this approval step is closed' }, facts: ctx.step.facts ?? {} };
     const who = ctx.approver?.name ?? '';
-    const card = await approvalCardOf(db, ctx, {
-      kind: 'decided',
-      decision: decision.decision,
-      by: who,
-      at: decision.decidedAt,
-      comment: decision.comment,
-    });
+    const doc = ctx.quote?.number ?? ctx.order.number;
     const verb = decision.decision === 'approve' ? { zh: '同意', en: 'approved' } : { zh: '驳回', en: 'rejected' };
-    const comment = decision.comment ? `：${decision.comment}` : '';
     const message = {
-      zh: `${who} 已${verb.zh} ${ctx.quote?.number ?? ctx.order.number}${comment}`,
-      en: `${who} ${verb.en} ${ctx.quote?.number ?? ctx.order.number}${decision.comment ? `: ${decision.comment}` : ''}`,
+      zh: `${who} 已${verb.zh} ${doc}${decision.comment ? `：${decision.comment}` : ''}`,
+      en: `${who} ${verb.en} ${doc}${decision.comment ? `: ${decision.comment}` : ''}`,
     };
-    await db.writeTx(async (t) => {
-      await updateCard(db, card, { dedupeKey: `approval-decided:${req.stepId}`, alsoTo: [ctx.order.ownerUserId], transaction: t });
-      await pushTo(
-        db,
-        [ctx.order.ownerUserId],
-        { kind: 'text', text: message.zh },
-        { dedupeKey: `approval-told:${req.stepId}`, transaction: t },
-      );
-    });
-    return { approverName: who, at: decision.decidedAt.getTime(), message, card };
+    return { ok: true, approverName: who, at: decision.decidedAt.getTime(), message };
   }
 
   /** After N hours: a reminder to the approver. */
   async function remindApprover({ stepId }: { stepId: number }): Promise<void> {
-    const ctx = await approvalContext(db, stepId);
-    if (ctx.step.status !== 'pending') return;
+    const step = await ApprovalStep.findByPk(stepId, { attributes: ['id', 'status', 'approverUserId'] });
+    if (step?.status !== 'pending') return;
     await db.writeTx(async (t) => {
-      await ApprovalStep.update({ remindedAt: new Date() }, { where: { id: stepId }, transaction: t });
-      await pushTo(
-        db,
-        [ctx.step.approverUserId],
-        {
-          kind: 'text',
-          text: `提醒：${ctx.customer?.name ?? ''} 的报价 ${ctx.quote?.number ?? ''}（${formatFen(ctx.order.totalFen)}）已等待您审批 ${config.reminders.approvalReminderHours} 小时`,
-        },
-        { dedupeKey: `approval-remind:${stepId}`, transaction: t },
+      await ApprovalStep.update({ remindedAt: clock() }, { where: { id: stepId }, transaction: t });
+      await notify.emit(
+        { type: 'approval.reminded', stepId, to: [step.approverUserId], hours: config.reminders.approvalReminderHours },
+        { transaction: t },
       );
     });
   }
@@ -218,11 +196,10 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
     const ctx = await approvalContext(db, stepId);
     if (ctx.step.status !== 'pending') return;
     const target = await approverFor(db, (ESCALATE_TO[ctx.step.approverRole] ?? 'admin') as never, ctx.customer ?? { teamId: null });
-    const text = `升级提醒：${ctx.customer?.name ?? ''} 的报价 ${ctx.quote?.number ?? ''}（${formatFen(ctx.order.totalFen)}）已等待 ${ctx.approver?.name ?? ''} 审批超过 ${config.reminders.approvalEscalationHours} 小时`;
     await db.writeTx(async (t) => {
-      await ApprovalStep.update({ escalatedAt: new Date() }, { where: { id: stepId }, transaction: t });
+      await ApprovalStep.update({ escalatedAt: clock() }, { where: { id: stepId }, transaction: t });
       const to = [ctx.order.ownerUserId, ctx.step.approverUserId, ...(target ? [target.id] : [])];
-      await pushTo(db, to, { kind: 'text', text }, { dedupeKey: `approval-escalate:${stepId}`, transaction: t });
+      await notify.emit({ type: 'approval.escalated', stepId, to, hours: config.reminders.approvalEscalationHours }, { transaction: t });
     });
   }
 
@@ -234,17 +211,16 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
     const customer = await db.models.Customer.findByPk(order.customerId);
     const step = await db.writeTx(async (t) => {
       const existing = await ApprovalRequest.findOne({ where: { subjectType: 'credit_override', subjectId: orderId }, transaction: t });
-      if (existing) {
-        const s = await ApprovalStep.findOne({ where: { approvalRequestId: existing.id }, transaction: t });
-        const u = s ? await userById(db, s.approverUserId) : null;
-        if (s)
-          return {
-            id: s.id,
-            stepNo: s.stepNo,
-            role: s.approverRole as string,
-            approverUserId: s.approverUserId,
-            approverName: u?.name ?? '',
-          };
+      const prior = existing && (await ApprovalStep.findOne({ where: { approvalRequestId: existing.id }, transaction: t }));
+      if (prior) {
+        const u = await userById(db, prior.approverUserId);
+        return {
+          id: prior.id,
+          stepNo: prior.stepNo,
+          role: prior.approverRole as string,
+          approverUserId: prior.approverUserId,
+          approverName: u?.name ?? '',
+        };
       }
       const request =
         existing ??
@@ -260,14 +236,12 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
         ));
       const [s] = await createApprovalSteps(db, request.id, [{ role: 'finance', reasons: [c.message] }], customer ?? { teamId: null }, t);
       if (!s) throw new Error('没有财务审批人 no finance user to approve the credit override');
+      await notify.emit(
+        { type: 'credit.override_requested', orderId, approverName: s.approverName, reason: c.message, to: [order.ownerUserId] },
+        { transaction: t },
+      );
       return s;
     });
-    await pushTo(
-      db,
-      [order.ownerUserId],
-      { kind: 'text', text: `订单 ${order.number} ${c.message.zh}，已提交财务 ${step.approverName} 审批` },
-      { dedupeKey: `credit-over:${orderId}` },
-    );
     return {
       stepId: step.id,
       stepNo: step.stepNo,
@@ -279,23 +253,19 @@ export function createApprovalActivities({ db, config }: { db: Db; config: AppCo
   }
 
   /**
-   * A click, in one activity: re-checked when it approves, then recorded. Returns the card as
-   * it now stands, for the clicker's reply.
+   * A click, in one activity: re-checked when it approves, then recorded. The result is plain
+   * data; the bot redraws the card from the books (cards never pass through workflow history).
    */
   async function decideStep(
     input: DecideInput & { facts: ApprovalFacts },
-  ): Promise<
-    | { ok: true; approverName: string; at: number; message: Bilingual; card: Card }
-    | { ok: false; message: Bilingual; facts: ApprovalFacts; card?: Card }
-  > {
+  ): Promise<{ ok: true; approverName: string; at: number; message: Bilingual } | { ok: false; message: Bilingual; facts: ApprovalFacts }> {
     const { facts, ...req } = input;
-    let checked: ApprovalContext | undefined;
     if (req.decision === 'approve') {
       const check = await recheckApproval({ stepId: req.stepId, facts });
-      if (!check.ok) return { ok: false, message: check.message, facts: check.facts, card: check.card };
-      checked = check.ctx;
+      if (!check.ok) return { ok: false, message: check.message, facts: check.facts };
+      return recordDecision(req, check.ctx);
     }
-    return { ok: true, ...(await recordDecision(req, checked)) };
+    return recordDecision(req, await approvalContext(db, req.stepId));
   }
 
   return { sendApprovalCard, decideStep, remindApprover, escalateApproval, openCreditApproval };

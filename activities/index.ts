@@ -1,14 +1,13 @@
-import type { AppConfig } from '../config';
-import type { Db } from '../models/db';
 import type { FlowActivities } from '../workflows/activity-contract';
 import { createApprovalActivities } from './approval';
 import { createCreditActivities } from './credit';
+import type { ActivityDeps } from './deps';
 import { createOrderActivities } from './order';
 import { createReceivableActivities } from './receivable';
 import { createShipmentActivities } from './shipment';
 
-/** Every activity the worker registers, built from the same injected database and config. */
-export function createActivities(deps: { db: Db; config: AppConfig }) {
+/** Every activity the worker registers, built from the same injected database, config, clock and notify port. */
+export function createActivities(deps: ActivityDeps) {
   const activities = {
     ...createOrderActivities(deps),
     ...createApprovalActivities(deps),

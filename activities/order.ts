@@ -1,15 +1,13 @@
 import { Op } from 'sequelize';
-import { pushTo, updateCard } from '../bot/outbox';
-import { activeUsersWithRole, userById, userDirectory } from '../bot/user-directory';
-import type { AppConfig } from '../config';
 import { requiredApprovals } from '../domain/approval-policy';
 import { businessDay } from '../domain/calendar';
-import type { Db } from '../models/db';
+import type { BusinessEvent } from '../domain/events';
+import { availableByProduct } from '../models/approval-context';
 import { nextDocumentNumber } from '../models/sequence';
+import { activeUsersWithRole, userById, userDirectory } from '../models/user-directory';
 import type { ApprovalStepInfo, Bilingual } from '../workflows/messages';
 import { createApprovalSteps } from './approval';
-import { approvalCardOf, approvalContext, availableByProduct } from './approval-card';
-import { shippingNoticeCardOf } from './shipping-notice';
+import type { ActivityDeps } from './deps';
 import { createStockActivities } from './stock';
 
 export const lineReservationKey = (orderId: number, lineNo: number) => `so:${orderId}:${lineNo}`;
@@ -19,9 +17,9 @@ export const lineReservationKey = (orderId: number, lineNo: number) => `so:${ord
  * approval steps, confirmed with stock reserved, completed, rejected or cancelled with
  * everything undone. Each is idempotent: a retried activity finds its own earlier work.
  */
-export function createOrderActivities({ db, config }: { db: Db; config: AppConfig }) {
+export function createOrderActivities({ db, config, clock, notify }: ActivityDeps) {
   const { Quote, QuoteLine, SalesOrder, SalesOrderLine, Customer, ApprovalRequest, ApprovalStep, Product, Receivable, Task } = db.models;
-  const stock = createStockActivities({ db });
+  const stock = createStockActivities({ db, clock });
 
   async function openOrder(input: { quoteId: number; submittedByUserId: number; workflowId: string }): Promise<{
     orderId: number;
@@ -42,7 +40,7 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
     const { order, steps } = await db.writeTx(async (t) => {
       let order = await SalesOrder.findOne({ where: { quoteId: quote.id }, transaction: t });
       if (!order) {
-        const today = businessDay(new Date());
+        const today = businessDay(clock());
         order = await SalesOrder.create(
           {
             number: await nextDocumentNumber(db, 'SO', today.replace(/-/g, ''), { transaction: t }),
@@ -100,11 +98,9 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
         const unfilled = policy.filter((p) => !made.some((m) => m.role === p.role));
         if (unfilled.length)
           // a role nobody holds cannot be waited for: the step is left out and the rep is told
-          await pushTo(
-            db,
-            [quote.ownerUserId],
-            { kind: 'text', text: `注意：没有人担任 ${unfilled.map((u) => u.role).join('、')}，这一级审批已跳过，请联系管理员配置审批人` },
-            { dedupeKey: `approver-missing:${quote.id}`, transaction: t },
+          await notify.emit(
+            { type: 'approval.approver_missing', quoteId: quote.id, roles: unfilled.map((u) => u.role), to: [quote.ownerUserId] },
+            { transaction: t },
           );
       }
       const rows = request
@@ -164,21 +160,15 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
         { where: { id: orderId, status: { [Op.in]: ['draft', 'pending_approval'] } }, transaction: t },
       );
       if (order.quoteId) await Quote.update({ status: 'converted' }, { where: { id: order.quoteId }, transaction: t });
-      const short = backorders.map((b) => `${b.sku} 欠货 ${b.qty}`).join('，');
-      await pushTo(
-        db,
-        [order.ownerUserId],
-        { kind: 'text', text: `订单 ${order.number} 已确认，库存已锁定${short ? `；${short}，到货后发出` : ''}，已通知仓库发货` },
-        { dedupeKey: `order-confirmed:${orderId}`, transaction: t },
+      const warehouse = await activeUsersWithRole(db, 'warehouse');
+      await notify.emit(
+        [
+          { type: 'order.confirmed', orderId, backorders, to: [order.ownerUserId] },
+          { type: 'shipping_notice.sent', orderId, to: warehouse.map((u) => u.id) },
+        ],
+        { transaction: t },
       );
     });
-    const warehouse = await activeUsersWithRole(db, 'warehouse');
-    await pushTo(
-      db,
-      warehouse.map((u) => u.id),
-      { kind: 'card', card: await shippingNoticeCardOf(db, orderId) },
-      { dedupeKey: `ship-notice:${orderId}` },
-    );
     return { backorders };
   }
 
@@ -193,34 +183,40 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
     if (!order) return;
     await db.writeTx(async (t) => {
       await SalesOrder.update({ status: 'completed' }, { where: { id: orderId }, transaction: t });
-      await pushTo(
-        db,
-        [order.ownerUserId],
-        { kind: 'text', text: `订单 ${order.number} 已完成：全部发货，货款已全部收回` },
-        { dedupeKey: `order-completed:${orderId}`, transaction: t },
-      );
+      await notify.emit({ type: 'order.completed', orderId, to: [order.ownerUserId] }, { transaction: t });
     });
   }
 
   /** A rejected step ends the order: the rep is told who rejected and why. */
   async function rejectOrder({ orderId, stepId }: { orderId: number; stepId: number }): Promise<void> {
-    const ctx = await approvalContext(db, stepId);
-    const decision = await db.models.ApprovalDecision.findOne({ where: { approvalStepId: stepId } });
-    const why = `审批驳回：${ctx.approver?.name ?? ''}${decision?.comment ? `（${decision.comment}）` : ''}`;
+    const order = await SalesOrder.findByPk(orderId);
+    const step = await ApprovalStep.findByPk(stepId);
+    if (!order || !step) throw new Error(`order ${orderId} or step ${stepId} not found`);
+    const [decision, approver] = await Promise.all([
+      db.models.ApprovalDecision.findOne({ where: { approvalStepId: stepId } }),
+      userById(db, step.approverUserId),
+    ]);
+    const why = `审批驳回：${approver?.name ?? ''}${decision?.comment ? `（${decision.comment}）` : ''}`;
     await db.writeTx(async (t) => {
-      await SalesOrder.update({ status: 'cancelled', cancelReason: why }, { where: { id: orderId }, transaction: t });
-      if (ctx.order.quoteId) await Quote.update({ status: 'rejected' }, { where: { id: ctx.order.quoteId }, transaction: t });
-      await ApprovalStep.update({ status: 'skipped' }, { where: { approvalRequestId: ctx.request.id, status: 'waiting' }, transaction: t });
-      await pushTo(
-        db,
-        [ctx.order.ownerUserId],
-        { kind: 'text', text: `报价 ${ctx.quote?.number ?? ''} 被驳回，订单 ${ctx.order.number} 已关闭。${why}` },
-        { dedupeKey: `order-rejected:${orderId}`, transaction: t },
+      const [closed] = await SalesOrder.update(
+        { status: 'cancelled', cancelReason: why },
+        { where: { id: orderId, status: { [Op.in]: ['draft', 'pending_approval'] } }, transaction: t },
       );
+      if (closed === 0) return; // an earlier attempt closed it
+      if (order.quoteId) await Quote.update({ status: 'rejected' }, { where: { id: order.quoteId }, transaction: t });
+      await ApprovalStep.update(
+        { status: 'skipped' },
+        { where: { approvalRequestId: step.approvalRequestId, status: 'waiting' }, transaction: t },
+      );
+      await notify.emit({ type: 'order.rejected', orderId, why, to: [order.ownerUserId] }, { transaction: t });
     });
   }
 
-  /** Cancel at any point: reservations released, open receivables voided, cards closed, everyone told. */
+  /**
+   * Cancel before anything has shipped: reservations released, approvals closed, the warehouse's
+   * notice marked cancelled, everyone told. Once goods have left, cancel is refused (the way
+   * back is a return): the receivables and any money paid against them stay as they are.
+   */
   async function cancelOrder({
     orderId,
     userId,
@@ -229,10 +225,15 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
     orderId: number;
     userId: number;
     reason: string;
-  }): Promise<{ message: Bilingual }> {
+  }): Promise<{ ok: boolean; message: Bilingual }> {
     const order = await SalesOrder.findByPk(orderId);
     if (!order) throw new Error(`order ${orderId} not found`);
+    const shippedRefusal = {
+      zh: `订单 ${order.number} 已有发货，不能取消；如需退回请办理退货`,
+      en: `order ${order.number} has shipments and cannot be cancelled; goods come back through a return`,
+    };
     const lines = await SalesOrderLine.findAll({ where: { salesOrderId: orderId } });
+    if (order.status !== 'cancelled' && lines.some((l) => l.shippedQty > 0)) return { ok: false, message: shippedRefusal };
     let released = 0;
     for (const l of lines) released += (await stock.releaseStock({ idempotencyKey: lineReservationKey(orderId, l.lineNo) })).released;
     const by = await userById(db, userId);
@@ -246,38 +247,35 @@ export function createOrderActivities({ db, config }: { db: Db; config: AppConfi
       },
     });
     const steps = await ApprovalStep.findAll({ where: { approvalRequestId: { [Op.in]: requests.map((r) => r.id) } } });
-    const voided = await db.writeTx(async (t) => {
-      const [n] = await Receivable.update(
-        { status: 'void' },
-        { where: { salesOrderId: orderId, status: { [Op.in]: ['open', 'partially_paid'] } }, transaction: t },
-      );
+    const open = steps.filter((x) => x.status === 'pending' || x.status === 'waiting');
+    const done = await db.writeTx(async (t) => {
+      // a shipment that committed after the read above wins: nothing is cancelled
+      const shipped = await db.models.Shipment.count({ where: { salesOrderId: orderId }, transaction: t });
+      if (shipped > 0) return false;
       await SalesOrder.update({ status: 'cancelled', cancelReason: why }, { where: { id: orderId }, transaction: t });
       if (order.quoteId) await Quote.update({ status: 'cancelled' }, { where: { id: order.quoteId }, transaction: t });
       await ApprovalRequest.update(
         { status: 'cancelled' },
         { where: { id: requests.map((r) => r.id), status: 'pending' }, transaction: t },
       );
-      await ApprovalStep.update(
-        { status: 'skipped' },
-        { where: { id: steps.map((s) => s.id), status: { [Op.in]: ['waiting', 'pending'] } }, transaction: t },
-      );
+      await ApprovalStep.update({ status: 'skipped' }, { where: { id: open.map((s) => s.id) }, transaction: t });
       await Task.update(
         { status: 'done' },
         { where: { refType: 'approval_step', refId: steps.map((s) => s.id), status: 'open' }, transaction: t },
       );
-      return n;
+      const closedWhy = { zh: `订单已取消（${why}）`, en: `order cancelled (${why})` };
+      const events: BusinessEvent[] = open.map((s) => ({ type: 'approval.closed', stepId: s.id, why: closedWhy }));
+      const involved = [order.ownerUserId, userId, ...steps.map((s) => s.approverUserId)];
+      events.push(
+        { type: 'shipping_notice.changed', orderId, change: 'cancelled' },
+        { type: 'order.cancelled', orderId, why, released, to: involved },
+      );
+      await notify.emit(events, { transaction: t });
+      return true;
     });
-    for (const s of steps.filter((x) => x.status === 'pending' || x.status === 'waiting')) {
-      const ctx = await approvalContext(db, s.id);
-      const card = await approvalCardOf(db, ctx, { kind: 'closed', why: { zh: `订单已取消（${why}）`, en: `order cancelled (${why})` } });
-      await updateCard(db, card, { dedupeKey: `approval-cancelled:${s.id}` });
-    }
-    const notice = await updateCard(db, await shippingNoticeCardOf(db, orderId), { dedupeKey: `ship-notice-cancelled:${orderId}` });
-    const finance = voided ? (await activeUsersWithRole(db, 'finance')).map((u) => u.id) : [];
-    const involved = [order.ownerUserId, userId, ...steps.map((s) => s.approverUserId), ...notice, ...finance];
-    const text = `订单 ${order.number} 已取消（${why}）：释放锁定库存 ${released}${voided ? `，作废应收 ${voided} 笔` : ''}`;
-    await pushTo(db, involved, { kind: 'text', text }, { dedupeKey: `order-cancelled:${orderId}` });
-    return { message: { zh: text, en: `order ${order.number} cancelled: ${released} units released, ${voided} receivables voided` } };
+    if (!done) return { ok: false, message: shippedRefusal };
+    const text = `订单 ${order.number} 已取消（${why}）：释放锁定库存 ${released}`;
+    return { ok: true, message: { zh: text, en: `order ${order.number} cancelled: ${released} units released` } };
   }
 
   return { openOrder, confirmOrder, orderSettlement, completeOrder, rejectOrder, cancelOrder };

@@ -1,8 +1,8 @@
 import { Op, QueryTypes } from 'sequelize';
 import { businessDay } from '../domain/calendar';
 import { allocatePayment } from '../domain/write-off';
-import type { Db } from '../models/db';
 import { nextDocumentNumber } from '../models/sequence';
+import type { ActivityDeps } from './deps';
 
 /**
  * Recording a payment and writing it off against the customer's open receivables, oldest
@@ -30,7 +30,7 @@ export interface PaymentResult {
 
 class LostRace extends Error {}
 
-export function createPaymentActivities({ db }: { db: Db }) {
+export function createPaymentActivities({ db, clock }: Pick<ActivityDeps, 'db' | 'clock'>) {
   const { Payment, PaymentAllocation, Receivable, AuditLog } = db.models;
 
   async function summary(paymentId: number): Promise<PaymentResult> {
@@ -67,7 +67,7 @@ export function createPaymentActivities({ db }: { db: Db }) {
         input.amountFen,
         open.map((r) => ({ id: r.id, dueDate: r.dueDate, issuedDate: r.issuedDate, openFen: r.amountFen - r.paidFen })),
       );
-      const receivedAt = input.receivedAt ?? new Date();
+      const receivedAt = input.receivedAt ?? clock();
       const number = await nextDocumentNumber(db, 'PAY', businessDay(receivedAt).replace(/-/g, ''), { transaction: tx });
       const payment = await Payment.create(
         {
@@ -88,7 +88,7 @@ export function createPaymentActivities({ db }: { db: Db }) {
           `UPDATE receivables SET paid_fen = paid_fen + :amount,
              status = CASE WHEN paid_fen + :amount = amount_fen THEN 'paid' ELSE 'partially_paid' END, updated_at = :now
            WHERE id = :id AND status IN ('open', 'partially_paid') AND amount_fen - paid_fen >= :amount RETURNING id`,
-          { replacements: { amount: a.amountFen, id: a.receivableId, now: new Date() }, type: QueryTypes.SELECT, transaction: tx },
+          { replacements: { amount: a.amountFen, id: a.receivableId, now: clock() }, type: QueryTypes.SELECT, transaction: tx },
         );
         // Another payment got there between our read and this update (PostgreSQL): start over.
         if (rows.length !== 1) throw new LostRace();
@@ -111,7 +111,7 @@ export function createPaymentActivities({ db }: { db: Db }) {
             allocations: plan.allocations,
             unappliedFen: plan.unappliedFen,
           },
-          at: new Date(),
+          at: clock(),
         },
         { transaction: tx },
       );

@@ -1,15 +1,13 @@
-import { approverFor } from '../bot/approvers';
-import { pushTo } from '../bot/outbox';
-import { activeUsersWithRole } from '../bot/user-directory';
 import { businessDay, daysBetween } from '../domain/calendar';
-import { formatFen } from '../domain/money';
-import type { Db } from '../models/db';
+import { approverFor } from '../models/approvers';
+import { activeUsersWithRole } from '../models/user-directory';
 import type { DunningRung } from '../workflows/messages';
+import type { ActivityDeps } from './deps';
 
 type Closed = 'paid' | 'void' | null;
 
 /** The receivable side of collection: its status, and the dunning notices of the ladder. */
-export function createReceivableActivities({ db }: { db: Db }) {
+export function createReceivableActivities({ db, clock, notify }: ActivityDeps) {
   const { Receivable, Customer } = db.models;
 
   async function receivableStatus({ receivableId }: { receivableId: number }): Promise<{ closed: Closed; openFen: number }> {
@@ -40,10 +38,8 @@ export function createReceivableActivities({ db }: { db: Db }) {
         if (m) to.add(m.id);
       } else for (const u of await activeUsersWithRole(db, who)) to.add(u.id);
     }
-    const overdue = Math.max(rung.daysOverdue, daysBetween(r.dueDate, businessDay(new Date())));
-    const partly = r.paidFen > 0 ? `（原 ${formatFen(r.amountFen)}，已收 ${formatFen(r.paidFen)}）` : '';
-    const text = `催款提醒：${customer.name} 应收 ${r.number} 已逾期 ${overdue} 天，未收 ${formatFen(status.openFen)}${partly}，到期日 ${r.dueDate}`;
-    await pushTo(db, [...to], { kind: 'text', text }, { dedupeKey: `dunning:${receivableId}:${rung.daysOverdue}` });
+    const daysOverdue = Math.max(rung.daysOverdue, daysBetween(r.dueDate, businessDay(clock())));
+    await notify.emit({ type: 'receivable.overdue', receivableId, daysOverdue, rung: rung.daysOverdue, to: [...to] });
     return { closed: null, notified: [...to] };
   }
 

@@ -1,15 +1,14 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
-import { pushTo, updateCard } from '../bot/outbox';
-import type { AppConfig } from '../config';
 import { addDays, businessDay } from '../domain/calendar';
 import { dueAt, dunningSchedule } from '../domain/dunning';
 import { formatFen, mulDivHalfUp } from '../domain/money';
-import type { Db } from '../models/db';
+import { scopedKey } from '../models/idempotency-key';
 import { nextDocumentNumber } from '../models/sequence';
 import type { ShipmentOutcome } from '../workflows/activity-contract';
 import type { Bilingual, ShipInput } from '../workflows/messages';
 import { receivableCollectionId } from '../workflows/messages';
-import { shippingNoticeCardOf } from './shipping-notice';
+import type { ActivityDeps } from './deps';
+import { shipmentInputProblem } from './shipment-input';
 
 class Refused extends Error {
   constructor(readonly msg: Bilingual) {
@@ -24,8 +23,8 @@ class Refused extends Error {
  * line's value is billed cumulatively (value of all shipped so far − already billed), so
  * partial shipments always add up to the order total to the fen.
  */
-export function createShipmentActivities({ db, config }: { db: Db; config: AppConfig }) {
-  const { SalesOrder, SalesOrderLine, Product, Reservation, Shipment, ShipmentLine, StockMove, Receivable, Customer } = db.models;
+export function createShipmentActivities({ db, config, clock, notify }: ActivityDeps) {
+  const { SalesOrder, SalesOrderLine, Product, Reservation, Shipment, ShipmentLine, StockMove, Receivable } = db.models;
 
   async function takeStock(
     t: Transaction,
@@ -43,7 +42,7 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
       const take = Math.min(left, r.qty);
       await db.sequelize.query(
         'UPDATE stock_levels SET on_hand = on_hand - :q, reserved = reserved - :q, updated_at = :now WHERE product_id = :p AND warehouse_id = :w',
-        { replacements: { q: take, p: ctx.productId, w: r.warehouseId, now: new Date() }, transaction: t },
+        { replacements: { q: take, p: ctx.productId, w: r.warehouseId, now: clock() }, transaction: t },
       );
       if (take === r.qty) await Reservation.update({ status: 'consumed' }, { where: { id: r.id }, transaction: t });
       else {
@@ -70,7 +69,7 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
         `UPDATE stock_levels SET on_hand = on_hand - :q, updated_at = :now
          WHERE id = (SELECT id FROM stock_levels WHERE product_id = :p AND on_hand - reserved >= :q ORDER BY on_hand - reserved DESC LIMIT 1)
          RETURNING warehouse_id AS "warehouseId"`,
-        { replacements: { q: left, p: ctx.productId, now: new Date() }, type: QueryTypes.SELECT, transaction: t },
+        { replacements: { q: left, p: ctx.productId, now: clock() }, type: QueryTypes.SELECT, transaction: t },
       );
       if (rows.length !== 1) return { ok: false as const, short: left };
       moves.push({ warehouseId: (rows[0] as { warehouseId: number }).warehouseId, qty: left });
@@ -87,7 +86,7 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
           refId: ctx.shipmentId,
           userId: ctx.userId,
           idempotencyKey: `${ctx.key}:w${m.warehouseId}`,
-          occurredAt: new Date(),
+          occurredAt: clock(),
         },
         { transaction: t },
       );
@@ -117,23 +116,25 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
   }
 
   async function recordShipment(input: ShipInput & { orderId: number }): Promise<ShipmentOutcome> {
-    const key = `ship:${input.requestId}`;
+    const key = scopedKey('ship', `so${input.orderId}`, input.requestId);
     const prior = await Shipment.findOne({ where: { idempotencyKey: key } });
     if (prior) return summary(prior.id);
+    // bad input is answered, never retried: a retry would hold the flow's lock for nothing
+    const problem = shipmentInputProblem(input);
+    if (problem) return { ok: false, message: problem };
     const order = await SalesOrder.findByPk(input.orderId);
     if (!order) throw new Error(`order ${input.orderId} not found`);
-    // what does not change with the shipment is read before the write lock is taken: the
-    // order's products (an order line never changes product) and the customer's name
+    // the order's products are read before the write lock is taken: a line never changes product
     const ordered = await SalesOrderLine.findAll({ where: { salesOrderId: order.id }, attributes: ['productId'] });
-    const [products, customer] = await Promise.all([
-      Product.findAll({ where: { id: { [Op.in]: ordered.map((l) => l.productId) } } }),
-      Customer.findByPk(order.customerId, { attributes: ['name'] }),
-    ]);
+    const products = await Product.findAll({ where: { id: { [Op.in]: ordered.map((l) => l.productId) } } });
     try {
       const shipmentId = await db.writeTx(async (t) => {
         // an attempt that timed out may have committed while this one waited for the lock
         const done = await Shipment.findOne({ where: { idempotencyKey: key }, attributes: ['id'], transaction: t });
         if (done) return done.id;
+        const now = await SalesOrder.findByPk(order.id, { attributes: ['status'], transaction: t });
+        if (!now || !['to_ship', 'partially_shipped'].includes(now.status))
+          throw new Refused({ zh: `订单 ${order.number} 当前不能发货`, en: `order ${order.number} cannot ship now` });
         const lines = await SalesOrderLine.findAll({ where: { salesOrderId: order.id }, order: [['lineNo', 'ASC']], transaction: t });
         const wanted = input.lines.map((w) => {
           const p = products.find((x) => x.sku.toUpperCase() === w.sku.toUpperCase());
@@ -153,7 +154,7 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
           (await db.models.StockLevel.findOne({ where: { productId: first.p.id }, order: [['onHand', 'DESC']], transaction: t }))
             ?.warehouseId;
         if (!firstHome) throw new Refused({ zh: `${first.p.sku} 没有任何仓库库存`, en: `${first.p.sku} is stocked nowhere` });
-        const today = businessDay(new Date());
+        const today = businessDay(clock());
         const shipment = await Shipment.create(
           {
             number: await nextDocumentNumber(db, 'SH', today.replace(/-/g, ''), { transaction: t }),
@@ -161,7 +162,7 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
             warehouseId: firstHome,
             carrier: input.carrier,
             trackingNo: input.trackingNo,
-            shippedAt: new Date(),
+            shippedAt: clock(),
             deliveredAt: null,
             shippedByUserId: input.userId,
             idempotencyKey: key,
@@ -220,19 +221,15 @@ export function createShipmentActivities({ db, config }: { db: Db; config: AppCo
           },
           { transaction: t },
         );
-        const what = wanted.map((w) => `${w.p.sku}×${w.qty}`).join(' ');
-        await pushTo(
-          db,
-          [order.ownerUserId],
-          {
-            kind: 'text',
-            text: `订单 ${order.number} 已发货 ${what}（${input.carrier} ${input.trackingNo}）；应收 ${number} ${formatFen(amountFen)}，${dueDate} 到期（${customer?.name ?? ''}）`,
-          },
-          { dedupeKey: `shipped:${shipment.id}`, transaction: t },
+        await notify.emit(
+          [
+            { type: 'shipment.recorded', shipmentId: shipment.id, to: [order.ownerUserId] },
+            { type: 'shipping_notice.changed', orderId: order.id, change: `shipment:${shipment.id}` },
+          ],
+          { transaction: t },
         );
         return shipment.id;
       });
-      await updateCard(db, await shippingNoticeCardOf(db, order.id), { dedupeKey: `ship-notice:${shipmentId}` });
       return summary(shipmentId);
     } catch (e) {
       if (e instanceof Refused) return { ok: false, message: e.msg };

@@ -1,6 +1,7 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { allocateFromWarehouses } from '../domain/atp';
 import type { Db } from '../models/db';
+import type { ActivityDeps } from './deps';
 
 /**
  * Stock activities: reserve (and its undo, release) and the ledgered stock moves.
@@ -34,7 +35,7 @@ class LostRace extends Error {}
 
 const MAX_ATTEMPTS = 5;
 
-export function createStockActivities({ db }: { db: Db }) {
+export function createStockActivities({ db, clock }: Pick<ActivityDeps, 'db' | 'clock'>) {
   const { Reservation, StockLevel, StockMove } = db.models;
 
   async function existingReservation(key: string, t?: Transaction) {
@@ -47,7 +48,7 @@ export function createStockActivities({ db }: { db: Db }) {
       `UPDATE stock_levels SET reserved = reserved + :qty, updated_at = :now
        WHERE product_id = :productId AND warehouse_id = :warehouseId AND on_hand - reserved >= :qty
        RETURNING id`,
-      { replacements: { qty, productId, warehouseId, now: new Date() }, type: QueryTypes.SELECT, transaction: t },
+      { replacements: { qty, productId, warehouseId, now: clock() }, type: QueryTypes.SELECT, transaction: t },
     );
     return rows.length === 1;
   }
@@ -111,7 +112,7 @@ export function createStockActivities({ db }: { db: Db }) {
         if (n === 0) continue;
         await db.sequelize.query(
           'UPDATE stock_levels SET reserved = reserved - :qty, updated_at = :now WHERE product_id = :productId AND warehouse_id = :warehouseId',
-          { replacements: { qty: r.qty, productId: r.productId, warehouseId: r.warehouseId, now: new Date() }, transaction: t },
+          { replacements: { qty: r.qty, productId: r.productId, warehouseId: r.warehouseId, now: clock() }, transaction: t },
         );
         released += r.qty;
       }
@@ -144,7 +145,7 @@ export function createStockActivities({ db }: { db: Db }) {
       const rows = await db.sequelize.query(
         `UPDATE stock_levels SET on_hand = on_hand + :qty, updated_at = :now
          WHERE id = :id AND on_hand + :qty >= reserved RETURNING on_hand AS "onHand"`,
-        { replacements: { qty: input.qty, id: level.id, now: new Date() }, type: QueryTypes.SELECT, transaction: t },
+        { replacements: { qty: input.qty, id: level.id, now: clock() }, type: QueryTypes.SELECT, transaction: t },
       );
       const row = rows[0] as { onHand: number } | undefined;
       if (!row) {
@@ -169,7 +170,7 @@ export function createStockActivities({ db }: { db: Db }) {
           refId: input.refId ?? null,
           userId: input.userId ?? null,
           idempotencyKey: input.idempotencyKey,
-          occurredAt: new Date(),
+          occurredAt: clock(),
         },
         { transaction: t },
       );

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createNotifier } from '../bot/notify';
 import type { AppConfig } from '../config';
 import type { Db } from '../models/db';
 import type { Logger } from './logger';
@@ -32,7 +33,14 @@ function installRuntime(level: 'ERROR' | 'WARN') {
   }
 }
 
-export async function startWorker(opts: { config: AppConfig; db: Db; address: string; log?: Logger }): Promise<WorkerHandle> {
+export async function startWorker(opts: {
+  config: AppConfig;
+  db: Db;
+  address: string;
+  log?: Logger;
+  /** the activities' clock; the system's unless a test gives its own */
+  clock?: () => Date;
+}): Promise<WorkerHandle> {
   installRuntime(opts.config.app.logLevel === 'debug' ? 'WARN' : 'ERROR');
   // gzip between processes on one machine only costs CPU on both ends
   const connection = await NativeConnection.connect({ address: opts.address, grpcCompression: { codec: 'none' } });
@@ -41,7 +49,12 @@ export async function startWorker(opts: { config: AppConfig; db: Db; address: st
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: opts.db, config: opts.config }),
+    activities: createActivities({
+      db: opts.db,
+      config: opts.config,
+      clock: opts.clock ?? (() => new Date()),
+      notify: createNotifier(opts.db),
+    }),
     // the SDK's default keeps 80 % of workflow pollers on sticky queues, starving new flows
     nonStickyToStickyPollRatio: 1,
   });

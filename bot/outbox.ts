@@ -48,6 +48,35 @@ export async function pushTo(
   announce(to, opts.transaction);
 }
 
+/** The users who received this card (as a new card), in id order. */
+export async function cardHolders(db: Db, cardId: string, t?: Transaction): Promise<number[]> {
+  const had = await db.models.OutboxMessage.findAll({
+    where: { cardId, kind: 'card' },
+    attributes: ['recipientUserId'],
+    transaction: t,
+  });
+  return [...new Set(had.map((r) => r.recipientUserId))].sort((a, b) => a - b);
+}
+
+/** Replaces, in place, the card these users hold with this one (once per dedupe key and user). */
+export async function replaceCard(
+  db: Db,
+  userIds: readonly number[],
+  card: Card,
+  opts: { dedupeKey: string; transaction?: Transaction },
+): Promise<void> {
+  const to = [...new Set(userIds)];
+  const rows = to.map((recipientUserId) => ({
+    recipientUserId,
+    kind: 'card_update' as const,
+    cardId: card.id,
+    payload: { kind: 'card', card } as unknown as Record<string, unknown>,
+    dedupeKey: `${opts.dedupeKey}:${recipientUserId}`,
+  }));
+  await insert(db, rows, opts.transaction);
+  announce(to, opts.transaction);
+}
+
 /**
  * Replaces a card, in place, for everyone who received it (and for `alsoTo`, who get it as a
  * new card when they never had it). Returns the users whose card was updated.
@@ -57,21 +86,8 @@ export async function updateCard(
   card: Card,
   opts: { dedupeKey: string; alsoTo?: readonly number[]; transaction?: Transaction },
 ): Promise<number[]> {
-  const had = await db.models.OutboxMessage.findAll({
-    where: { cardId: card.id, kind: 'card' },
-    attributes: ['recipientUserId'],
-    transaction: opts.transaction,
-  });
-  const holders = [...new Set(had.map((r) => r.recipientUserId))];
-  const rows = holders.map((recipientUserId) => ({
-    recipientUserId,
-    kind: 'card_update' as const,
-    cardId: card.id,
-    payload: { kind: 'card', card } as unknown as Record<string, unknown>,
-    dedupeKey: `${opts.dedupeKey}:${recipientUserId}`,
-  }));
-  await insert(db, rows, opts.transaction);
-  announce(holders, opts.transaction);
+  const holders = await cardHolders(db, card.id, opts.transaction);
+  await replaceCard(db, holders, card, opts);
   const newcomers = (opts.alsoTo ?? []).filter((u) => !holders.includes(u));
   if (newcomers.length) await pushTo(db, newcomers, { kind: 'card', card }, opts);
   return holders;

@@ -1,5 +1,5 @@
 import type { Db } from '../models/db';
-import { userDirectory } from './user-directory';
+import { userDirectory } from '../models/user-directory';
 
 /** Who is asking, with what they may see: role, data scope and whether cost is visible (P1). */
 export interface UserContext {
@@ -14,7 +14,7 @@ export interface UserContext {
 
 /**
  * The user behind a login, or null when there is none or it is inactive. Every message asks
- * this, so it comes from the cached user directory (bot/user-directory): a change to users or
+ * this, so it comes from the cached user directory (models/user-directory): a change to users or
  * roles made in this process is seen by the next message, one made by another process (a
  * second instance, SQL by hand) within REFERENCE_MAX_AGE_MS.
  */

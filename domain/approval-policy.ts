@@ -28,15 +28,29 @@ export interface ApprovalFacts {
   marginBp: Bp;
 }
 
+/** A reason an approval is needed; `cost` marks one that discloses cost or margin. */
+export type ApprovalReason = Bilingual & { cost?: boolean };
+
 export interface ApprovalStep {
   role: ApproverRole;
   rank: number;
-  reasons: Bilingual[];
+  reasons: ApprovalReason[];
+}
+
+const MARGIN_HIDDEN: Bilingual = { zh: '毛利率低于审批线', en: 'margin below the approval line' };
+
+/**
+ * A reason as a viewer may read it (P1): whoever may not see cost is told a margin reason
+ * without its figures. Steps stored before reasons were marked are known by their wording.
+ */
+export function reasonForViewer(r: ApprovalReason, canSeeCost: boolean): Bilingual {
+  const costly = r.cost === true || r.zh.startsWith('预估毛利率') || /margin/i.test(r.en);
+  return costly && !canSeeCost ? MARGIN_HIDDEN : { zh: r.zh, en: r.en };
 }
 
 /** Why one rule fires for these facts; empty when it does not. */
-export function ruleReasons(rule: ApprovalRule, f: ApprovalFacts): Bilingual[] {
-  const out: Bilingual[] = [];
+export function ruleReasons(rule: ApprovalRule, f: ApprovalFacts): ApprovalReason[] {
+  const out: ApprovalReason[] = [];
   if (rule.amountAtLeastFen !== undefined && f.totalFen >= rule.amountAtLeastFen) {
     const text = `${formatFen(f.totalFen)} ≥ ${formatFen(rule.amountAtLeastFen)}`;
     out.push({ zh: `金额 ${text}`, en: `amount ${text}` });
@@ -47,7 +61,7 @@ export function ruleReasons(rule: ApprovalRule, f: ApprovalFacts): Bilingual[] {
   }
   if (rule.marginBelowBp !== undefined && f.marginBp < rule.marginBelowBp) {
     const text = `${formatBp(f.marginBp)} < ${formatBp(rule.marginBelowBp)}`;
-    out.push({ zh: `预估毛利率 ${text}`, en: `estimated margin ${text}` });
+    out.push({ zh: `预估毛利率 ${text}`, en: `estimated margin ${text}`, cost: true });
   }
   return out;
 }

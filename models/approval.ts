@@ -40,7 +40,9 @@ export function defineApproval(sequelize: Sequelize) {
     declare stepNo: number;
     declare approverRole: (typeof APPROVER_ROLES)[number];
     declare approverUserId: number;
-    declare reasons: { zh: string; en: string }[];
+    declare reasons: { zh: string; en: string; cost?: boolean }[];
+    /** what the approver was shown when the card went out (stock, credit); a click is re-checked against it */
+    declare facts: CreationOptional<{ availableBySku?: Record<string, number>; creditOverByFen?: number } | null>;
     declare status: CreationOptional<(typeof APPROVAL_STEP_STATUS.values)[number]>;
     declare remindedAt: Date | null;
     declare escalatedAt: Date | null;
@@ -55,6 +57,7 @@ export function defineApproval(sequelize: Sequelize) {
       approverRole: enumOf(APPROVER_ROLES),
       approverUserId: fk('users'),
       reasons: json([]),
+      facts: json(null),
       status: status(APPROVAL_STEP_STATUS.values, 'waiting'),
       remindedAt: instant(),
       escalatedAt: instant(),

@@ -3,7 +3,6 @@ import type {
   ApprovalStepInfo,
   Bilingual,
   CancelInput,
-  CardPayload,
   DecideInput,
   DunningRung,
   ReceivableCollectionInput,
@@ -30,10 +29,7 @@ export interface FlowActivities {
   sendApprovalCard(input: { stepId: number; facts: ApprovalFacts }): Promise<void>;
   decideStep(
     input: DecideInput & { facts: ApprovalFacts },
-  ): Promise<
-    | { ok: true; approverName: string; at: number; message: Bilingual; card: CardPayload }
-    | { ok: false; message: Bilingual; facts: ApprovalFacts; card?: CardPayload }
-  >;
+  ): Promise<{ ok: true; approverName: string; at: number; message: Bilingual } | { ok: false; message: Bilingual; facts: ApprovalFacts }>;
   remindApprover(input: { stepId: number }): Promise<void>;
   escalateApproval(input: { stepId: number }): Promise<void>;
   rejectOrder(input: { orderId: number; stepId: number }): Promise<void>;
@@ -41,7 +37,8 @@ export interface FlowActivities {
   recordShipment(input: ShipInput & { orderId: number }): Promise<ShipmentOutcome>;
   orderSettlement(input: { orderId: number }): Promise<{ allShipped: boolean; allPaid: boolean }>;
   completeOrder(input: { orderId: number }): Promise<void>;
-  cancelOrder(input: CancelInput & { orderId: number }): Promise<{ message: Bilingual }>;
+  /** ok false: refused (goods have shipped), nothing changed */
+  cancelOrder(input: CancelInput & { orderId: number }): Promise<{ ok?: boolean; message: Bilingual }>;
   receivableStatus(input: { receivableId: number }): Promise<{ closed: 'paid' | 'void' | null; openFen: number }>;
   dunningNotice(input: { receivableId: number; rung: DunningRung }): Promise<{ closed: 'paid' | 'void' | null; notified: number[] }>;
 }

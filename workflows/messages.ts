@@ -34,17 +34,10 @@ export interface DecideInput {
   comment?: string;
 }
 
-/**
- * A card as the flows carry it: built by the activities (bot/cards), handed back to the bot
- * through an update result; the workflow never looks inside.
- */
-export type CardPayload = { readonly id: string };
-
+/** An update's answer: plain data. Cards never pass through workflow history; the bot redraws them. */
 export interface DecideResult {
   ok: boolean;
   message: Bilingual;
-  /** the card as it stands after the click (decided, or refused with the new figures) */
-  card?: CardPayload;
 }
 
 export interface ShipInput {

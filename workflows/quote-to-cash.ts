@@ -4,6 +4,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -34,6 +35,15 @@ const acts = proxyActivities<FlowActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+// A click's activity runs while the flow's lock is held and a person waits for the answer:
+// its retries are bounded (about a minute), so a fault is answered instead of hanging every
+// later click. Bad input never gets here as an error: the activities answer it as data.
+const clickActs = proxyActivities<FlowActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
+});
+/** patch ids (README "Changing a workflow safely"): open flows of older releases replay without them */
+const PATCH_RECHECK_AFTER_LOCK = 'recheck-phase-after-lock';
 
 export interface QuoteToCashInput {
   quoteId: number;
@@ -46,6 +56,14 @@ export interface QuoteToCashInput {
 
 const refuse = (m: Bilingual) => ApplicationFailure.create({ message: m.zh, type: 'Refused', details: [m], nonRetryable: true });
 const TERMINAL: OrderPhase[] = ['completed', 'cancelled', 'rejected'];
+const SHIPPABLE: OrderPhase[] = ['to_ship', 'partially_shipped'];
+/** once anything has shipped, the way back is a return, not a cancel */
+const CANCELLABLE: OrderPhase[] = ['approval', 'credit_approval', 'to_ship'];
+const SHIPPED_NO_CANCEL: Bilingual = {
+  zh: '订单已有发货，不能取消；如需退回请办理退货',
+  en: 'the order has shipments and cannot be cancelled; goods come back through a return',
+};
+const STEP_CLOSED: Bilingual = { zh: '这一步审批尚未轮到或已结束', en: 'this approval step is not open' };
 const PHASE_WORDS: Record<OrderPhase, Bilingual> = {
   approval: { zh: '订单还在审批中', en: 'the order is still being approved' },
   credit_approval: { zh: '订单在等待超信用额度审批', en: 'the order awaits the credit override' },
@@ -108,11 +126,14 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
       deciding = true;
       try {
         return await locked(async () => {
-          const rec = await acts.decideStep({ ...req, facts: facts.get(req.stepId) ?? {} });
+          // a cancel (or another decision) may have run while this click waited for the lock
+          if (patched(PATCH_RECHECK_AFTER_LOCK) && (TERMINAL.includes(state.phase) || current?.stepId !== req.stepId))
+            return { ok: false, message: TERMINAL.includes(state.phase) ? PHASE_WORDS[state.phase] : STEP_CLOSED };
+          const rec = await clickActs.decideStep({ ...req, facts: facts.get(req.stepId) ?? {} });
           if (!rec.ok) {
             // the card now shows the new facts; a second click decides on those
             facts.set(req.stepId, rec.facts);
-            return { ok: false, message: rec.message, card: rec.card };
+            return { ok: false, message: rec.message };
           }
           decisions.set(req.stepId, req.decision);
           state.decided.push({
@@ -122,7 +143,7 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
             at: rec.at,
             comment: req.comment,
           });
-          return { ok: true, message: rec.message, card: rec.card };
+          return { ok: true, message: rec.message };
         });
       } finally {
         deciding = false;
@@ -140,8 +161,7 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
           });
         }
         if (TERMINAL.includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);
-        if (!current || current.stepId !== req.stepId)
-          throw refuse({ zh: '这一步审批尚未轮到或已结束', en: 'this approval step is not open' });
+        if (!current || current.stepId !== req.stepId) throw refuse(STEP_CLOSED);
         if (req.userId !== current.approverUserId)
           throw refuse({ zh: `只有 ${current.approverName} 可以审批这一步`, en: `only ${current.approverName} may decide this step` });
         if (deciding) throw refuse({ zh: '正在处理另一个操作，请稍候', en: 'another click is being processed' });
@@ -153,7 +173,8 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     shipUpdate,
     (req) =>
       locked(async () => {
-        const res = await acts.recordShipment({ orderId: state.orderId, ...req });
+        if (patched(PATCH_RECHECK_AFTER_LOCK) && !SHIPPABLE.includes(state.phase)) return { ok: false, message: PHASE_WORDS[state.phase] };
+        const res = await clickActs.recordShipment({ orderId: state.orderId, ...req });
         if (!res.ok) return res;
         if (!state.shipments.includes(res.shipmentNumber as string)) {
           state.shipments.push(res.shipmentNumber as string);
@@ -170,7 +191,7 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
       }),
     {
       validator: (req) => {
-        if (!['to_ship', 'partially_shipped'].includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);
+        if (!SHIPPABLE.includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);
         if (req.lines.length === 0) throw refuse({ zh: '请写明发货的商品和数量', en: 'say what to ship' });
       },
     },
@@ -181,7 +202,9 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     (req) =>
       locked(async () => {
         if (TERMINAL.includes(state.phase)) return { ok: false, message: PHASE_WORDS[state.phase] };
-        const res = await acts.cancelOrder({ orderId: state.orderId, userId: req.userId, reason: req.reason });
+        if (patched(PATCH_RECHECK_AFTER_LOCK) && !CANCELLABLE.includes(state.phase)) return { ok: false, message: SHIPPED_NO_CANCEL };
+        const res = await clickActs.cancelOrder({ orderId: state.orderId, userId: req.userId, reason: req.reason });
+        if (res.ok === false) return { ok: false, message: res.message };
         state.phase = 'cancelled';
         state.waitingFor = null;
         for (const number of state.receivables) {
@@ -192,6 +215,7 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     {
       validator: (_req) => {
         if (TERMINAL.includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);
+        if (!CANCELLABLE.includes(state.phase)) throw refuse(SHIPPED_NO_CANCEL);
       },
     },
   );

@@ -1,28 +1,64 @@
-import type { Decision } from '../../workflows/messages';
-import type { Card, Reply } from '../cards/card';
+import type { Db } from '../../models/db';
+import type { DecideResult, Decision } from '../../workflows/messages';
+import { approvalCardFromBooks } from '../cards/approval';
+import { type Locale, type Reply, t } from '../cards/card';
 import type { Flows } from '../flows';
+import { pushTo } from '../outbox';
 import type { UserContext } from '../user-context';
+
+/** Lark and DingTalk resend a click they have no answer to after ~3 s: answer well before. */
+export const ANSWER_WITHIN_MS = 800;
 
 /**
  * 同意 / 驳回 on an approval card: a Temporal update on the order's flow, which checks that
- * this user is the step's approver, re-checks stock and credit, and records the decision once.
- * The reply carries the card as the flow left it, so the clicker sees it change in place.
+ * this user is the step's approver, re-checks stock and credit against what the card showed,
+ * and records the decision once. When the flow answers in time the reply carries the card
+ * redrawn from the books; when it does not, the reply says the click is being handled, every
+ * copy of the card updates by push once the decision is recorded, and a refusal reaches the
+ * clicker as a pushed message.
  */
 export async function decideApproval(
-  flows: Flows,
+  deps: { db: Db; flows: Flows; answerWithinMs?: number },
   user: UserContext,
   v: { stepId: number; workflowId: string },
   decision: Decision,
   comment: string | undefined,
   requestId: string,
+  locale: Locale = 'zh',
 ): Promise<Reply[]> {
-  const res = await flows.decide(
+  const pending = deps.flows.decide(
     v.workflowId,
     { stepId: v.stepId, userId: user.id, decision, comment: comment?.trim() || undefined },
     requestId,
   );
-  const replies: Reply[] = [{ kind: 'text', text: res.message.zh }];
-  // the flow hands back, untouched, the card its activity built with bot/cards
-  if (res.card) replies.unshift({ kind: 'card', card: res.card as Card });
-  return replies;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((r) => {
+    timer = setTimeout(() => r(null), deps.answerWithinMs ?? ANSWER_WITHIN_MS);
+  });
+  const res = await Promise.race([pending, late]).finally(() => clearTimeout(timer));
+  if (res === null) {
+    void pending.then(
+      (r) => (r.ok ? undefined : tellLater(deps.db, user.id, r, requestId, locale)),
+      (e: Error) => tellLater(deps.db, user.id, { ok: false, message: failed(e) }, requestId, locale),
+    );
+    return [{ kind: 'text', text: t(locale, '已收到，正在处理，完成后卡片会自动更新', 'Received; the card updates when it is done') }];
+  }
+  const state = res.ok ? undefined : await refusedState(deps.db, v.stepId, res);
+  const card = await approvalCardFromBooks(deps.db, v.stepId, { canSeeCost: user.canSeeCost }, { state, locale });
+  return [
+    { kind: 'card', card },
+    { kind: 'text', text: t(locale, res.message.zh, res.message.en) },
+  ];
+}
+
+/** An open step whose click was refused shows why; a decided or closed one shows how it ended. */
+async function refusedState(db: Db, stepId: number, res: DecideResult) {
+  const step = await db.models.ApprovalStep.findByPk(stepId, { attributes: ['status'] });
+  return step?.status === 'pending' ? { kind: 'refused' as const, reason: res.message } : undefined;
+}
+
+const failed = (e: Error) => ({ zh: `操作未能完成：${e.message}`, en: `the click could not be completed: ${e.message}` });
+
+function tellLater(db: Db, userId: number, r: DecideResult, requestId: string, locale: Locale): Promise<void> {
+  return pushTo(db, [userId], { kind: 'text', text: t(locale, r.message.zh, r.message.en) }, { dedupeKey: `click-refused:${requestId}` });
 }

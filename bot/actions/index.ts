@@ -47,7 +47,7 @@ export async function handleAction(deps: BotDeps, a: CardAction): Promise<Reply[
       if (!stepId || !workflowId) return say('按钮缺少审批步骤', 'the button has no approval step');
       if (!flows) return say('流程服务暂不可用，请稍后再试', 'workflows are unavailable, try again later');
       const decision = a.action === 'approval.approve' ? 'approve' : 'reject';
-      return decideApproval(flows, user, { stepId, workflowId }, decision, a.comment, requestId);
+      return decideApproval({ db: deps.db, flows }, user, { stepId, workflowId }, decision, a.comment, requestId);
     }
     case 'order.cancel': {
       const orderId = num(a.value.orderId);

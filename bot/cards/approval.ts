@@ -1,8 +1,13 @@
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
+import type { Transaction } from 'sequelize';
+import { reasonForViewer } from '../../domain/approval-policy';
 import { BUSINESS_TZ } from '../../domain/calendar';
 import { formatBp, formatFen } from '../../domain/money';
+import { type ApprovalContext, approvalContext } from '../../models/approval-context';
+import { creditPosition } from '../../models/credit-position';
+import type { Db } from '../../models/db';
 import { type Card, type Locale, t } from './card';
 
 dayjs.extend(utc);
@@ -28,7 +33,9 @@ export interface ApprovalCardData {
   totalFen: number;
   manualDiscountBp: number;
   lines: { sku: string; name: string; qty: number; unitPriceFen: number; available: number }[];
-  reasons: { zh: string; en: string }[];
+  reasons: { zh: string; en: string; cost?: boolean }[];
+  /** whether the viewer may see cost and margin (P1): margin reasons are worded without figures otherwise */
+  canSeeCost: boolean;
   credit?: { limitFen: number; exposureFen: number; overByFen: number };
   state: ApprovalCardState;
 }
@@ -78,7 +85,7 @@ export function approvalCard(d: ApprovalCardData, locale: Locale = 'zh'): Card {
       align: ['left', 'right', 'right', 'right'],
       rows: d.lines.map((l) => [`${l.sku} ${l.name}`, String(l.qty), formatFen(l.unitPriceFen), String(l.available)]),
     },
-    notes: d.reasons.map((r) => t(locale, `需审批原因：${r.zh}`, `why: ${r.en}`)),
+    notes: d.reasons.map((r) => reasonForViewer(r, d.canSeeCost)).map((r) => t(locale, `需审批原因：${r.zh}`, `why: ${r.en}`)),
     buttons: open
       ? [
           { text: t(locale, '同意', 'Approve'), action: 'approval.approve', value, style: 'primary' },
@@ -86,4 +93,72 @@ export function approvalCard(d: ApprovalCardData, locale: Locale = 'zh'): Card {
         ]
       : [],
   };
+}
+
+/** The card's state as the books tell it; a refusal is transient and is passed in instead. */
+function stateFromBooks(ctx: ApprovalContext): ApprovalCardState {
+  const { step, decision, order } = ctx;
+  if (decision)
+    return {
+      kind: 'decided',
+      decision: decision.decision,
+      by: ctx.approver?.name ?? '',
+      at: decision.decidedAt,
+      comment: decision.comment,
+    };
+  if (step.status === 'skipped' || step.status === 'approved' || step.status === 'rejected') {
+    const why = order.cancelReason ?? '';
+    return { kind: 'closed', why: { zh: `订单已关闭${why ? `（${why}）` : ''}`, en: `order closed${why ? ` (${why})` : ''}` } };
+  }
+  return { kind: 'pending' };
+}
+
+/**
+ * The approval card of a step as it stands now, for one viewer: everything read from the
+ * books (in the caller's transaction when it has one, so a decision being recorded shows).
+ */
+export async function approvalCardFromBooks(
+  db: Db,
+  stepId: number,
+  viewer: { canSeeCost: boolean },
+  opts: { state?: ApprovalCardState; transaction?: Transaction; locale?: Locale; context?: ApprovalContext } = {},
+): Promise<Card> {
+  const ctx = opts.context ?? (await approvalContext(db, stepId, opts.transaction));
+  const { step, request, order, quote, customer, rep, approver, lines, products, available, totalSteps } = ctx;
+  const data: ApprovalCardData = {
+    stepId: step.id,
+    workflowId: order.workflowId ?? '',
+    subject: request.subjectType === 'credit_override' ? 'credit_override' : 'quote',
+    stepNo: step.stepNo,
+    totalSteps,
+    approverName: approver?.name ?? '',
+    quoteNumber: quote?.number ?? '',
+    orderNumber: order.number,
+    customer: customer?.name ?? '',
+    repName: rep?.name ?? '',
+    totalFen: order.totalFen,
+    manualDiscountBp: order.manualDiscountBp,
+    lines: lines.map((l) => {
+      const p = products.find((x) => x.id === l.productId);
+      return {
+        sku: p?.sku ?? '',
+        name: p?.name ?? '',
+        qty: l.qty,
+        unitPriceFen: l.unitPriceFen,
+        available: available.get(l.productId) ?? 0,
+      };
+    }),
+    reasons: step.reasons,
+    canSeeCost: viewer.canSeeCost,
+    state: opts.state ?? stateFromBooks(ctx),
+  };
+  if (request.subjectType === 'credit_override') {
+    const c = await creditPosition(db, order.customerId, {
+      thisOrderFen: order.totalFen,
+      excludeOrderId: order.id,
+      transaction: opts.transaction,
+    });
+    data.credit = { limitFen: c.limitFen, exposureFen: c.exposureFen, overByFen: c.overByFen };
+  }
+  return approvalCard(data, opts.locale);
 }

@@ -1,4 +1,4 @@
-import type { ApprovalStep } from '../../domain/approval-policy';
+import { type ApprovalStep, reasonForViewer } from '../../domain/approval-policy';
 import { formatBp, formatFen } from '../../domain/money';
 import type { PricedLine, QuoteTotals } from '../../domain/pricing';
 import { type Card, type Locale, t } from './card';
@@ -56,7 +56,10 @@ export function quoteDraftCard(d: QuoteCardData, locale: Locale = 'zh'): Card {
   const notes = d.approvals.length
     ? d.approvals.map((a, i) => {
         const [zhRole, enRole] = ROLE_NAMES[a.role] ?? [a.role, a.role];
-        const why = a.reasons.map((r) => t(locale, r.zh, r.en)).join(t(locale, '；', '; '));
+        const why = a.reasons
+          .map((r) => reasonForViewer(r, d.showCost))
+          .map((r) => t(locale, r.zh, r.en))
+          .join(t(locale, '；', '; '));
         return t(
           locale,
           `审批 ${i + 1}：${a.approverName}（${zhRole}）— ${why}`,

@@ -1,3 +1,5 @@
+import { Op, type Transaction } from 'sequelize';
+import type { Db } from '../../models/db';
 import { type Card, type Locale, t } from './card';
 
 export interface ShippingNoticeData {
@@ -48,4 +50,44 @@ export function shippingNoticeCard(d: ShippingNoticeData, locale: Locale = 'zh')
         : []),
     ],
   };
+}
+
+/** The warehouse's shipping notice for an order, as the books stand now. */
+export async function shippingNoticeFromBooks(
+  db: Db,
+  orderId: number,
+  opts: { transaction?: Transaction; locale?: Locale } = {},
+): Promise<Card> {
+  const transaction = opts.transaction;
+  const { SalesOrder, SalesOrderLine, Customer, Product, Reservation, Shipment } = db.models;
+  const order = await SalesOrder.findByPk(orderId, { transaction });
+  if (!order) throw new Error(`order ${orderId} not found`);
+  const [customer, lines, reservations, shipments] = await Promise.all([
+    Customer.findByPk(order.customerId, { transaction }),
+    SalesOrderLine.findAll({ where: { salesOrderId: orderId }, order: [['lineNo', 'ASC']], transaction }),
+    Reservation.findAll({ where: { salesOrderId: orderId, status: 'active' }, transaction }),
+    Shipment.findAll({ where: { salesOrderId: orderId }, order: [['id', 'ASC']], transaction }),
+  ]);
+  const products = await Product.findAll({ where: { id: { [Op.in]: lines.map((l) => l.productId) } }, transaction });
+  const status = ['to_ship', 'partially_shipped', 'shipped', 'cancelled'].includes(order.status)
+    ? (order.status as 'to_ship' | 'partially_shipped' | 'shipped' | 'cancelled')
+    : order.status === 'completed'
+      ? 'shipped'
+      : 'other';
+  return shippingNoticeCard(
+    {
+      orderId,
+      orderNumber: order.number,
+      customer: customer?.name ?? '',
+      region: customer?.region ?? '',
+      status,
+      lines: lines.map((l) => {
+        const p = products.find((x) => x.id === l.productId);
+        const reserved = reservations.filter((r) => r.salesOrderLineId === l.id).reduce((s, r) => s + r.qty, 0);
+        return { sku: p?.sku ?? '', name: p?.name ?? '', qty: l.qty, shipped: l.shippedQty, reserved, backordered: l.backorderQty };
+      }),
+      shipments: shipments.map((s) => `${s.number}：${s.carrier} ${s.trackingNo}`),
+    },
+    opts.locale,
+  );
 }

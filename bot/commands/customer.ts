@@ -1,8 +1,8 @@
 import { Op } from 'sequelize';
-import { creditPosition } from '../../activities/credit';
 import type { AppConfig } from '../../config';
 import { agingReport } from '../../domain/aging';
 import { businessDay } from '../../domain/calendar';
+import { creditPosition } from '../../models/credit-position';
 import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
 import { customerCard } from '../cards/customer';

@@ -18,6 +18,8 @@ const PHASE_RANK: Record<OrderFlowState['phase'], number> = {
   rejected: 5,
   cancelled: 5,
 };
+/** once anything has shipped the way back is a return, so the button goes */
+const CANCELLABLE = ['draft', 'pending_approval', 'to_ship'];
 const STATUS_RANK: Record<string, number> = { to_ship: 1, partially_shipped: 2, shipped: 3, delivered: 3, completed: 4, cancelled: 5 };
 
 /** The flow's state as a sentence: whose approval it waits for and for how long, or its phase. */
@@ -119,7 +121,7 @@ export async function orderCommand(
         },
         notes: notes.length ? notes : [t(locale, '尚未发货', 'not shipped yet')],
         buttons:
-          order.workflowId && !['completed', 'cancelled'].includes(order.status) && mayCancel(user, order)
+          order.workflowId && CANCELLABLE.includes(order.status) && mayCancel(user, order)
             ? [{ text: t(locale, '取消订单', 'Cancel order'), action: 'order.cancel', value: { orderId: order.id }, style: 'danger' }]
             : [],
       },

@@ -37,7 +37,7 @@ export async function paymentCommand(
         )
       : text(`没有找到客户“${cmd.customer}”`, `No customer matches "${cmd.customer}"`);
   }
-  const result = await createPaymentActivities({ db }).recordPayment({
+  const result = await createPaymentActivities({ db, clock: () => new Date() }).recordPayment({
     idempotencyKey: `chat:${opts.messageId}`,
     customerId: hit.found.value,
     amountFen: cmd.amountFen,

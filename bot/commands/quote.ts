@@ -1,13 +1,13 @@
 import dayjs from 'dayjs';
 import { Op } from 'sequelize';
-import { creditPosition } from '../../activities/credit';
 import type { AppConfig } from '../../config';
 import { atp } from '../../domain/atp';
 import { DomainError } from '../../domain/errors';
 import { priceQuote } from '../../domain/pricing';
+import { approverFor, policyApprovers } from '../../models/approvers';
+import { creditPosition } from '../../models/credit-position';
 import type { Db } from '../../models/db';
 import { nextDocumentNumber } from '../../models/sequence';
-import { approverFor, policyApprovers } from '../approvers';
 import { type Locale, type Reply, t } from '../cards/card';
 import { type QuoteCardLine, quoteDraftCard } from '../cards/quote';
 import { resolveOne } from '../resolve';

@@ -1,6 +1,6 @@
-import { shippingNoticeCardOf } from '../../activities/shipping-notice';
 import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
+import { shippingNoticeFromBooks } from '../cards/shipping-notice';
 import type { Flows } from '../flows';
 import type { UserContext } from '../user-context';
 import type { Item } from './grammar';
@@ -31,6 +31,6 @@ export async function shipCommand(
     requestId: opts.messageId,
   });
   const replies: Reply[] = [{ kind: 'text', text: t(locale, res.message.zh, res.message.en) }];
-  if (res.ok) replies.unshift({ kind: 'card', card: await shippingNoticeCardOf(db, order.id) });
+  if (res.ok) replies.unshift({ kind: 'card', card: await shippingNoticeFromBooks(db, order.id) });
   return replies;
 }

@@ -1,12 +1,12 @@
 import { atp } from '../../domain/atp';
 import type { Db } from '../../models/db';
+import { referenceCache } from '../../models/reference-cache';
 import { hotRead } from '../../models/sqlite-connections';
 import { type Locale, type Reply, t } from '../cards/card';
 import { stockCard } from '../cards/stock';
-import { referenceCache } from '../reference-cache';
 import { FuzzyIndex } from '../resolve';
 
-/** A product as the stock answer names it: master data, cached (bot/reference-cache). */
+/** A product as the stock answer names it: master data, cached (models/reference-cache). */
 interface CatalogueItem {
   id: number;
   sku: string;

@@ -74,6 +74,7 @@ export function seedCredit(ctx: SeedContext, org: Org, customers: CustomerInfo[]
       ],
       status: 'pending',
       remindedAt: null,
+      facts: null,
       escalatedAt: null,
       createdAt: at,
     });

@@ -54,7 +54,7 @@ describe.each(kinds)('payment write-off on %s', (kind) => {
 
   it('clears the oldest receivable first and reports what it cleared', async () => {
     const { customer } = await customerWith([3_000_000, 1_800_000]);
-    const pay = createPaymentActivities({ db: t.db });
+    const pay = createPaymentActivities({ db: t.db, clock: () => new Date() });
     const r = await pay.recordPayment({ idempotencyKey: `k${n}`, customerId: customer.id, amountFen: 3_500_000, recordedByUserId: userId });
     expect(r.number).toMatch(/^PAY-\d{8}-\d{4}$/);
     expect(r.cleared.map((c) => [c.number, c.amountFen, c.paidOff, c.remainingFen])).toEqual([
@@ -75,7 +75,7 @@ describe.each(kinds)('payment write-off on %s', (kind) => {
 
   it('is idempotent: a retried call returns the first payment and applies nothing twice', async () => {
     const { customer } = await customerWith([1_000_000]);
-    const pay = createPaymentActivities({ db: t.db });
+    const pay = createPaymentActivities({ db: t.db, clock: () => new Date() });
     const a = await pay.recordPayment({ idempotencyKey: 'same', customerId: customer.id, amountFen: 400_000, recordedByUserId: userId });
     const b = await pay.recordPayment({ idempotencyKey: 'same', customerId: customer.id, amountFen: 400_000, recordedByUserId: userId });
     expect(b.paymentId).toBe(a.paymentId);
@@ -84,7 +84,7 @@ describe.each(kinds)('payment write-off on %s', (kind) => {
 
   it('ten payments at once never clear the same money twice', async () => {
     const { customer } = await customerWith([3_000_000, 1_800_000]);
-    const pay = createPaymentActivities({ db: t.db });
+    const pay = createPaymentActivities({ db: t.db, clock: () => new Date() });
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         pay.recordPayment({ idempotencyKey: `burst-${n}-${i}`, customerId: customer.id, amountFen: 1_000_000, recordedByUserId: userId }),

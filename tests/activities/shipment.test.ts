@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderActivities } from '../../activities/order';
 import { createShipmentActivities } from '../../activities/shipment';
 import { loadConfig } from '../../config';
+import { scopedKey } from '../../models/idempotency-key';
 import { seedDemoCompany } from '../../models/seed/demo-company';
+import { activityDeps } from '../helpers/activity-deps';
 import { dbKinds, freshDb, type TestDb } from '../helpers/db';
 
 /**
@@ -42,7 +44,7 @@ describe.each(kinds)('shipment and order activities on %s', (kind) => {
   it('two attempts of one shipment at once record it once', async () => {
     const { Shipment, SalesOrderLine } = t.db.models;
     const { order, line, sku } = await orderToShip();
-    const { recordShipment } = createShipmentActivities({ db: t.db, config });
+    const { recordShipment } = createShipmentActivities(activityDeps(t.db, config));
     const input = {
       orderId: order.id,
       userId: warehouseUserId,
@@ -52,7 +54,9 @@ describe.each(kinds)('shipment and order activities on %s', (kind) => {
       requestId: 'message-1',
     };
     const [a, b] = await Promise.allSettled([recordShipment(input), recordShipment(input)]);
-    expect(await Shipment.count({ where: { idempotencyKey: 'ship:message-1' } })).toBe(1);
+    expect(
+      await Shipment.count({ where: { salesOrderId: order.id, idempotencyKey: scopedKey('ship', `so${order.id}`, 'message-1') } }),
+    ).toBe(1);
     expect((await SalesOrderLine.findByPk(line.id))!.shippedQty).toBe(line.shippedQty + 1);
     const answered = [a, b].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     expect(answered[0]).toMatchObject({ ok: true });
@@ -76,7 +80,7 @@ describe.each(kinds)('shipment and order activities on %s', (kind) => {
       if (/^Executing \(default\): (INSERT|UPDATE|DELETE|REPLACE)/i.test(sql) && !/outbox_messages/.test(sql)) written.push(sql);
     };
     try {
-      await createOrderActivities({ db: t.db, config }).confirmOrder({ orderId: order!.id });
+      await createOrderActivities(activityDeps(t.db, config)).confirmOrder({ orderId: order!.id });
     } finally {
       options.logging = before;
     }

@@ -18,7 +18,7 @@ describe.each(kinds)('stock reservation on %s', (kind) => {
 
   it('500 concurrent attempts on 100 available: exactly 100 succeed and nothing is oversold', async () => {
     const { product, warehouses } = await stockFixture(t.db);
-    const stock = createStockActivities({ db: t.db });
+    const stock = createStockActivities({ db: t.db, clock: () => new Date() });
     const wh = warehouses[0]!;
     expect((await stock.moveStock({ idempotencyKey: 'init', productId: product.id, warehouseId: wh.id, type: 'in', qty: 100 })).ok).toBe(
       true,
@@ -59,7 +59,7 @@ describe.each(kinds)('stock reservation on %s', (kind) => {
     });
     const w2 = await Warehouse.create({ code: 'W2', name: '苏州仓' });
     const [w1] = await Warehouse.findAll({ where: { code: 'W1' } });
-    const stock = createStockActivities({ db: t.db });
+    const stock = createStockActivities({ db: t.db, clock: () => new Date() });
     await stock.moveStock({ idempotencyKey: 'in-a', productId: product.id, warehouseId: w1!.id, type: 'in', qty: 60 });
     await stock.moveStock({ idempotencyKey: 'in-b', productId: product.id, warehouseId: w2.id, type: 'in', qty: 40 });
 
@@ -76,7 +76,7 @@ describe.each(kinds)('stock reservation on %s', (kind) => {
 
   it('is idempotent: a retried reservation returns the first result and reserves once', async () => {
     const { product, warehouses } = await freshFixture();
-    const stock = createStockActivities({ db: t.db });
+    const stock = createStockActivities({ db: t.db, clock: () => new Date() });
     await stock.moveStock({ idempotencyKey: 'idem-in', productId: product.id, warehouseId: warehouses[0]!.id, type: 'in', qty: 10 });
     const first = await stock.reserveStock({ idempotencyKey: 'so-1/line-1', productId: product.id, qty: 4 });
     const again = await stock.reserveStock({ idempotencyKey: 'so-1/line-1', productId: product.id, qty: 4 });
@@ -87,7 +87,7 @@ describe.each(kinds)('stock reservation on %s', (kind) => {
 
   it('partial reservation reports the shortfall as a back-order; all-or-nothing reserves nothing', async () => {
     const { product, warehouses } = await freshFixture();
-    const stock = createStockActivities({ db: t.db });
+    const stock = createStockActivities({ db: t.db, clock: () => new Date() });
     await stock.moveStock({ idempotencyKey: 'p-in', productId: product.id, warehouseId: warehouses[0]!.id, type: 'in', qty: 7 });
     const none = await stock.reserveStock({ idempotencyKey: 'p-1', productId: product.id, qty: 10 });
     expect(none).toMatchObject({ status: 'insufficient', reserved: [], shortfall: 3, available: 7 });
@@ -100,7 +100,7 @@ describe.each(kinds)('stock reservation on %s', (kind) => {
 
   it('release is the undo: reserved stock comes back once, however often it is called', async () => {
     const { product, warehouses } = await freshFixture();
-    const stock = createStockActivities({ db: t.db });
+    const stock = createStockActivities({ db: t.db, clock: () => new Date() });
     await stock.moveStock({ idempotencyKey: 'r-in', productId: product.id, warehouseId: warehouses[0]!.id, type: 'in', qty: 20 });
     await stock.reserveStock({ idempotencyKey: 'r-1', productId: product.id, qty: 15 });
     expect(await stock.releaseStock({ idempotencyKey: 'r-1' })).toEqual({ released: 15 });
@@ -111,7 +111,7 @@ describe.each(kinds)('stock reservation on %s', (kind) => {
 
   it('a stock move may not take on hand below what is reserved, and is written once per key', async () => {
     const { product, warehouses } = await freshFixture();
-    const stock = createStockActivities({ db: t.db });
+    const stock = createStockActivities({ db: t.db, clock: () => new Date() });
     const wh = warehouses[0]!.id;
     await stock.moveStock({ idempotencyKey: 'm-in', productId: product.id, warehouseId: wh, type: 'in', qty: 10 });
     await stock.moveStock({ idempotencyKey: 'm-in', productId: product.id, warehouseId: wh, type: 'in', qty: 10 });
@@ -125,7 +125,7 @@ describe.each(kinds)('stock reservation on %s', (kind) => {
   });
 
   it('rejects a non-positive or fractional quantity before touching the database', async () => {
-    const stock = createStockActivities({ db: t.db });
+    const stock = createStockActivities({ db: t.db, clock: () => new Date() });
     await expect(stock.reserveStock({ idempotencyKey: 'bad', productId: 1, qty: 0 })).rejects.toThrow(/正整数/);
     await expect(stock.reserveStock({ idempotencyKey: 'bad', productId: 1, qty: 1.5 })).rejects.toThrow(/positive integer/);
   });

@@ -6,6 +6,7 @@ const base: ApprovalCardData = {
   stepId: 7,
   workflowId: 'q2c-QT-20261123-0001',
   subject: 'quote',
+  canSeeCost: true,
   stepNo: 1,
   totalSteps: 2,
   approverName: '王芳',

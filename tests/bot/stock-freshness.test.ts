@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Locale, Reply } from '../../bot/cards/card';
 import { stockCard } from '../../bot/cards/stock';
 import { stockCommand } from '../../bot/commands/stock';
-import { REFERENCE_MAX_AGE_MS } from '../../bot/reference-cache';
 import { atp } from '../../domain/atp';
 import { type Db, openDb } from '../../models/db';
+import { REFERENCE_MAX_AGE_MS } from '../../models/reference-cache';
 import { seedDemoCompany } from '../../models/seed/demo-company';
 import { dbKinds, freshDb, type TestDb } from '../helpers/db';
 

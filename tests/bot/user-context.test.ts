@@ -3,7 +3,7 @@ import { loadUser } from '../../bot/user-context';
 import { seedDemoCompany } from '../../models/seed/demo-company';
 import { freshDb, type TestDb } from '../helpers/db';
 
-/** loadUser answers from a cache (bot/reference-cache): every change to users or roles in this process shows at once. */
+/** loadUser answers from a cache (models/reference-cache): every change to users or roles in this process shows at once. */
 describe('who is asking, cached', () => {
   let t: TestDb;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { type Model, type ModelStatic, QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, migrator } from '../../models/migrations';
+import { MIGRATION_NAMES, migrate, migrator } from '../../models/migrations';
 import { dbKinds, freshDb, type TestDb } from '../helpers/db';
 
 const kinds = await dbKinds();
@@ -100,12 +100,17 @@ describe.each(kinds)('schema on %s', (kind) => {
   });
 
   it('the down migrations remove the schema and up brings it back', async () => {
-    await migrator(t.db).down();
+    const columns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('approval_steps'));
+    expect(await columns()).toContain('facts');
+    await migrator(t.db).down({ to: '0004-approval-facts' });
+    expect(await columns()).not.toContain('facts');
+    await migrator(t.db).down({ to: '0002-outbox' });
     expect(await tables()).not.toContain('outbox_messages');
     expect(await tables()).toContain('customers');
     await migrator(t.db).down({ to: 0 });
     expect(await tables()).not.toContain('customers');
-    expect(await migrate(t.db)).toEqual(['0001-baseline', '0002-outbox']);
+    expect(await migrate(t.db)).toEqual(MIGRATION_NAMES);
+    expect(await columns()).toContain('facts');
     expect(await tables()).toContain('customers');
     expect(await tables()).toContain('outbox_messages');
   });

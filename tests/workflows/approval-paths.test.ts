@@ -117,13 +117,40 @@ describe('approval paths (SQLite, manual virtual clock)', () => {
     await env.flows.cancel(order.workflowId as string, { userId: await env.userId('zhangwei'), reason: '测试结束' }, 'cleanup-remind');
   }, 60_000);
 
-  it('cancel after a partial shipment: reservations released, receivables voided, everyone told', async () => {
-    const { order } = await submit(env, 'zhangwei', '报价 华东机电 A100×300');
-    // within the manager's amount threshold or not, approve whatever is asked
-    for (const who of ['wangfang', 'liqiang']) {
-      const c = await env.latestCard(who, 'approval:');
-      if (c?.fields?.some((f) => f.value.includes(order.number)) && c.buttons?.length) await env.click(who, c, 'approval.approve');
+  it('each approver is re-checked against what their own card showed, not what the order opened with', async () => {
+    const { Product, StockLevel } = env.db.models;
+    const a100 = await Product.findOne({ where: { sku: 'A100' } });
+    const levels = await StockLevel.findAll({ where: { productId: a100!.id } });
+    const { order } = await submit(env, 'zhangwei', '报价 华东机电 A100×2000 折扣12%');
+    const first = await eventually(async () => {
+      const c = await env.latestCard('wangfang', 'approval:');
+      return c?.fields?.some((f) => f.value.includes(order.number)) && c.buttons?.length ? c : null;
+    }, 'manager card');
+    // everything of A100 is taken after the order opened and before anyone decided
+    const sql = (q: string, replacements: Record<string, number>) => env.db.sequelize.query(q, { replacements });
+    await sql('UPDATE stock_levels SET reserved = on_hand WHERE product_id = :p', { p: a100!.id });
+    try {
+      const refused = await env.click('wangfang', first, 'approval.approve');
+      expect(textOf(refused)).toContain('可用库存已从');
+      expect(cardOf(refused).status?.text).toContain('无法同意');
+      expect(textOf(await env.click('wangfang', cardOf(refused), 'approval.approve'))).toContain('王芳 已同意');
+      // the director's card goes out now, showing 0 available: that is what his click is checked against
+      const second = await eventually(async () => {
+        const c = await env.latestCard('liqiang', 'approval:');
+        return c?.fields?.some((f) => f.value.includes(order.number)) && c.buttons?.length ? c : null;
+      }, 'director card');
+      expect(second.table?.rows[0]?.[3]).toBe('0');
+      const decided = await env.click('liqiang', second, 'approval.approve');
+      expect(textOf(decided)).toContain('李强 已同意');
+      await eventually(async () => (await env.db.models.SalesOrder.findByPk(order.id))?.status === 'to_ship', 'order confirmed');
+    } finally {
+      for (const l of levels) await sql('UPDATE stock_levels SET reserved = :r WHERE id = :id', { r: l.reserved, id: l.id });
     }
+  }, 60_000);
+
+  /** the order of a submitted quote, approved by whoever is asked, until it is to ship */
+  async function approvedToShip(text: string) {
+    const { order } = await submit(env, 'zhangwei', text);
     await eventually(async () => {
       for (const who of ['wangfang', 'liqiang']) {
         const c = await env.latestCard(who, 'approval:');
@@ -131,19 +158,38 @@ describe('approval paths (SQLite, manual virtual clock)', () => {
       }
       return (await env.db.models.SalesOrder.findByPk(order.id))?.status === 'to_ship';
     }, 'order to ship');
-    expect(textOf(await env.say('chenjing', `发货 ${order.number} A100×100 顺丰 SF2000000001`))).toContain('已登记发货');
-    await env.inbox('chenjing');
+    return order;
+  }
+
+  it('cancel before shipping: reservations released, the warehouse told and its notice closed', async () => {
+    const order = await approvedToShip('报价 华东机电 A100×300');
+    expect(await env.db.models.Reservation.count({ where: { salesOrderId: order.id, status: 'active' } })).toBeGreaterThan(0);
     const orderCard = cardOf(await env.say('zhangwei', `订单 ${order.number}`));
     const replies = await env.click('zhangwei', orderCard, 'order.cancel', '客户取消');
     expect(textOf(replies)).toContain('已取消');
     expect(await env.db.models.Reservation.count({ where: { salesOrderId: order.id, status: 'active' } })).toBe(0);
-    const recs = await env.db.models.Receivable.findAll({ where: { salesOrderId: order.id } });
-    expect(recs.map((r) => r.status)).toEqual(['void']);
-    expect(await pushedTexts(env, 'chenjing')).toContain('已取消');
+    expect(await pushedTexts(env, 'chenjing')).toContain(`订单 ${order.number} 已取消`);
     expect(await env.latestCard('chenjing', `shipnotice:${order.id}`)).toMatchObject({ status: { text: '订单已取消，请勿发货' } });
     expect(await ledgerDiscrepancies(env.db)).toEqual([]);
     // a second cancel is answered, not repeated
     expect(await env.replayAll()).toBeGreaterThanOrEqual(5);
     expect(textOf(await env.click('zhangwei', orderCard, 'order.cancel', '再点一次'))).toMatch(/订单 SO-\S+ 已取消（张伟 取消：客户取消）/);
+  }, 60_000);
+
+  it('cancel after a partial shipment is refused: stock, the receivable and the order stay as they are', async () => {
+    const order = await approvedToShip('报价 华东机电 A100×300');
+    const orderCard = cardOf(await env.say('zhangwei', `订单 ${order.number}`));
+    expect(textOf(await env.say('chenjing', `发货 ${order.number} A100×100 顺丰 SF2000000001`))).toContain('已登记发货');
+    const reserved = await env.db.models.Reservation.count({ where: { salesOrderId: order.id, status: 'active' } });
+    // the card the rep opened before the shipment still has its button: the flow refuses the click
+    const replies = await env.click('zhangwei', orderCard, 'order.cancel', '客户取消');
+    expect(textOf(replies)).toContain('已有发货，不能取消');
+    expect((await env.db.models.SalesOrder.findByPk(order.id))?.status).toBe('partially_shipped');
+    expect(await env.db.models.Reservation.count({ where: { salesOrderId: order.id, status: 'active' } })).toBe(reserved);
+    const recs = await env.db.models.Receivable.findAll({ where: { salesOrderId: order.id } });
+    expect(recs.map((r) => r.status)).toEqual(['open']);
+    // and a fresh order card offers no cancel any more
+    expect(cardOf(await env.say('zhangwei', `订单 ${order.number}`)).buttons ?? []).toEqual([]);
+    expect(await ledgerDiscrepancies(env.db)).toEqual([]);
   }, 60_000);
 });

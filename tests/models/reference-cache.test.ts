@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayWrite, ReferenceCache } from '../../bot/reference-cache';
+import { mayWrite, ReferenceCache } from '../../models/reference-cache';
 
 /** The cache itself, on a clock the test moves: age, single flight, invalidation racing a load. */
 describe('reference cache', () => {

@@ -1,6 +1,6 @@
 import type { ApprovalRule, ApproverRole } from '../config/schema';
 import { type ApprovalFacts, type ApprovalStep, requiredApprovals } from '../domain/approval-policy';
-import type { Db } from '../models/db';
+import type { Db } from './db';
 import { activeUsersWithRole, userDirectory } from './user-directory';
 
 /**

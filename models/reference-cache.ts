@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from 'sequelize';
-import { sqliteAll } from '../models/sqlite-connections';
+import { sqliteAll } from './sqlite-connections';
 
 /**
  * Reference data the bot reads on every message — who a login is and what their role may see,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approverFor } from '../../bot/approvers';
-import { activeUsersWithRole, userById } from '../../bot/user-directory';
+import { approverFor } from '../../models/approvers';
 import { seedDemoCompany } from '../../models/seed/demo-company';
+import { activeUsersWithRole, userById } from '../../models/user-directory';
 import { freshDb, type TestDb } from '../helpers/db';
 
 /**
- * The user directory the activities name people from (bot/user-directory): the same answers as
+ * The user directory the activities name people from (models/user-directory): the same answers as
  * reading the tables, inactive users still found by id (an order's rep may have left), and
  * every change to users or teams in this process seen by the next lookup.
  */

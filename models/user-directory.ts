@@ -1,4 +1,4 @@
-import type { Db } from '../models/db';
+import type { Db } from './db';
 import { referenceCache } from './reference-cache';
 
 /** A user as pushes, cards and approver lookups name them. */
@@ -19,7 +19,7 @@ export interface RoleRights {
 
 /**
  * Everyone, active or not (an order's rep may since have left), each team's manager and each
- * role's rights: reference data (bot/reference-cache), read again after any write to users,
+ * role's rights: reference data (models/reference-cache), read again after any write to users,
  * teams or roles. Every message asks who its sender is, and a flow names its rep, approvers,
  * warehouse and finance people a dozen times; this is one read of three small tables instead
  * of a query each time.
@@ -62,4 +62,11 @@ export async function userById(db: Db, id: number | null | undefined): Promise<D
 export async function activeUsersWithRole(db: Db, role: string): Promise<DirectoryUser[]> {
   const all = (await userDirectory(db)).byId.values();
   return [...all].filter((u) => u.active && u.roleCode === role);
+}
+
+/** What each of these users may see (P1), by id; a user without a role sees the least. */
+export async function rightsOfUsers(db: Db, ids: readonly number[]): Promise<Map<number, RoleRights>> {
+  const d = await userDirectory(db);
+  const least: RoleRights = { dataScope: 'own', canSeeCost: false };
+  return new Map(ids.map((id) => [id, d.rightsOf.get(d.byId.get(id)?.roleCode ?? '') ?? least]));
 }
