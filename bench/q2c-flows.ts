@@ -18,6 +18,7 @@ interface Card {
   id: string;
   title: string;
   fields?: { label: string; value: string }[];
+  status?: { text: string };
   buttons?: { action: string; value: Record<string, unknown> }[];
 }
 type Reply = { kind: 'text'; text: string } | { kind: 'card'; card: Card };
@@ -139,7 +140,15 @@ async function oneFlow(base: string, inboxes: Record<string, Inbox>, n: number):
     const card = (await (inboxes[approver] as Inbox).waitFor(`approval card for ${workflowId}`, isApproval)) as { card: Card };
     orderNo ||= /SO-\d{8}-\d+/.exec(card.card.fields?.find((f) => f.label === '订单')?.value ?? '')?.[0] ?? '';
     mark(`${approver} got the card`);
-    const decided = textIn(await click(approver, card.card, 'approval.approve'));
+    let decided = textIn(await click(approver, card.card, 'approval.approve'));
+    if (decided.includes('正在处理')) {
+      // answered before the flow was done (bot/actions/approval-decide): the card updates by push
+      const updated = await (inboxes[approver] as Inbox).waitFor(
+        `decided card for ${workflowId}`,
+        (r) => r.kind === 'card' && r.card.id === card.card.id && (r.card.status?.text ?? '').includes('已同意'),
+      );
+      decided = updated.kind === 'card' ? (updated.card.status?.text ?? '') : '';
+    }
     mark(`${approver} approved`);
     if (!decided.includes('已同意')) throw new Error(`${approver} could not approve ${workflowId}: ${decided}`);
   }

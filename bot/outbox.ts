@@ -58,6 +58,16 @@ export async function cardHolders(db: Db, cardId: string, t?: Transaction): Prom
   return [...new Set(had.map((r) => r.recipientUserId))].sort((a, b) => a - b);
 }
 
+/** The card as this user last received it (new or updated), or null when they never had it. */
+export async function latestCardOf(db: Db, userId: number, cardId: string): Promise<Card | null> {
+  const row = await db.models.OutboxMessage.findOne({
+    where: { recipientUserId: userId, cardId },
+    attributes: ['payload'],
+    order: [['id', 'DESC']],
+  });
+  return row ? ((row.payload as unknown as { card: Card }).card ?? null) : null;
+}
+
 /** Replaces, in place, the card these users hold with this one (once per dedupe key and user). */
 export async function replaceCard(
   db: Db,

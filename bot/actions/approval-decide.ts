@@ -3,7 +3,7 @@ import type { DecideResult, Decision } from '../../workflows/messages';
 import { approvalCardFromBooks } from '../cards/approval';
 import { type Locale, type Reply, t } from '../cards/card';
 import type { Flows } from '../flows';
-import { pushTo } from '../outbox';
+import { latestCardOf, pushTo } from '../outbox';
 import type { UserContext } from '../user-context';
 
 /** Lark and DingTalk resend a click they have no answer to after ~3 s: answer well before. */
@@ -43,18 +43,27 @@ export async function decideApproval(
     );
     return [{ kind: 'text', text: t(locale, '已收到，正在处理，完成后卡片会自动更新', 'Received; the card updates when it is done') }];
   }
-  const state = res.ok ? undefined : await refusedState(deps.db, v.stepId, res);
-  const card = await approvalCardFromBooks(deps.db, v.stepId, { canSeeCost: user.canSeeCost }, { state, locale });
+  const card = await cardAfter(deps.db, user, v.stepId, res, locale);
   return [
     { kind: 'card', card },
     { kind: 'text', text: t(locale, res.message.zh, res.message.en) },
   ];
 }
 
-/** An open step whose click was refused shows why; a decided or closed one shows how it ended. */
-async function refusedState(db: Db, stepId: number, res: DecideResult) {
+/**
+ * The card as it stands after the click. A recorded decision or a re-check that changed the
+ * figures has just redrawn the clicker's copy (bot/notices/approval): that copy is the answer,
+ * one read instead of the view's dozen. Otherwise (a click the flow refused outright) the view
+ * draws it: an open step shows why the click was refused, a decided or closed one how it ended.
+ */
+async function cardAfter(db: Db, user: UserContext, stepId: number, res: DecideResult, locale: Locale) {
+  if (locale === 'zh') {
+    const latest = await latestCardOf(db, user.id, `approval:${stepId}`);
+    if (latest && res.ok === !latest.buttons?.length) return latest;
+  }
   const step = await db.models.ApprovalStep.findByPk(stepId, { attributes: ['status'] });
-  return step?.status === 'pending' ? { kind: 'refused' as const, reason: res.message } : undefined;
+  const state = !res.ok && step?.status === 'pending' ? { kind: 'refused' as const, reason: res.message } : undefined;
+  return approvalCardFromBooks(db, stepId, { canSeeCost: user.canSeeCost }, { state, locale });
 }
 
 const failed = (e: Error) => ({ zh: `操作未能完成：${e.message}`, en: `the click could not be completed: ${e.message}` });

@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { BusinessEvent } from '../../domain/events';
 import { formatFen } from '../../domain/money';
-import { approvalContext } from '../../models/approval-context';
+import { type ApprovalContext, approvalContext } from '../../models/approval-context';
 import type { Db } from '../../models/db';
 import { rightsOfUsers } from '../../models/user-directory';
 import { type ApprovalCardState, approvalCardFromBooks } from '../cards/approval';
@@ -19,8 +19,14 @@ export interface NoticeCtx {
  * The approval card, redrawn for everyone who holds it (and sent to `alsoTo` who do not),
  * once per viewer's rights: who may not see cost gets the margin reasons without figures.
  */
-async function redraw(c: NoticeCtx, stepId: number, state: ApprovalCardState | undefined, alsoTo: number[] = []): Promise<void> {
-  const context = await approvalContext(c.db, stepId, c.t);
+async function redraw(
+  c: NoticeCtx,
+  stepId: number,
+  state: ApprovalCardState | undefined,
+  alsoTo: number[] = [],
+  context?: ApprovalContext,
+): Promise<void> {
+  context ??= await approvalContext(c.db, stepId, c.t);
   const holders = await cardHolders(c.db, `approval:${stepId}`, c.t);
   const everyone = [...new Set([...holders, ...alsoTo])];
   const rights = await rightsOfUsers(c.db, everyone);
@@ -68,8 +74,8 @@ export function approvalRefreshed(c: NoticeCtx, e: Of<'approval.refreshed'>): Pr
 }
 
 export async function approvalDecided(c: NoticeCtx, e: Of<'approval.decided'>): Promise<void> {
-  await redraw(c, e.stepId, undefined, [e.repUserId]);
   const ctx = await approvalContext(c.db, e.stepId, c.t);
+  await redraw(c, e.stepId, undefined, [e.repUserId], ctx);
   const d = ctx.decision;
   if (!d) return;
   const verb = d.decision === 'approve' ? '同意' : '驳回';
