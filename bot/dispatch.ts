@@ -1,9 +1,9 @@
 import type { AppConfig } from '../config';
 import { businessDay } from '../domain/calendar';
 import type { Db } from '../models/db';
-import { type Locale, type Reply, t } from './cards/card';
+import { type Reply, t } from './cards/card';
 import { customerCommand } from './commands/customer';
-import { parseCommand } from './commands/grammar';
+import { localeOf, parseCommand } from './commands/grammar';
 import { helpCommand } from './commands/help';
 import { orderCommand } from './commands/order';
 import { paymentCommand } from './commands/payment';
@@ -16,8 +16,8 @@ import { loadUser } from './user-context';
 
 /**
  * One chat message, from whichever channel, to the replies: who is asking, what they asked
- * (or why it could not be read, with an example), and the command's answer. English commands
- * are answered in English; everything else in Chinese.
+ * (or why it could not be read, with an example), and the command's answer, in the language
+ * the user wrote (localeOf).
  */
 export interface BotDeps {
   db: Db;
@@ -33,8 +33,6 @@ export interface IncomingText {
   /** the platform's message id: makes a redelivered message idempotent */
   messageId: string;
 }
-
-const localeOf = (text: string): Locale => (/^\s*(@\S+\s+)?[A-Za-z]/.test(text) ? 'en' : 'zh');
 
 export async function handleText(deps: BotDeps, msg: IncomingText): Promise<Reply[]> {
   const locale = localeOf(msg.text);

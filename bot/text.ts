@@ -39,31 +39,3 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length] as number;
 }
-
-const UNITS: Record<string, number> = { 万: 4, w: 4, W: 4, 千: 3, k: 3, K: 3 };
-
-/** "1.5万" → { whole: '15000', frac: '' }: the decimal point moved in text, never through a float. */
-function scaled(raw: string): { whole: string; frac: string } | null {
-  const s = raw.trim().replace(/^[¥]/, '').replace(/元$/, '').replace(/,/g, '');
-  const m = /^(\d+)(?:\.(\d+))?(万|w|W|千|k|K)?$/.exec(s);
-  if (!m) return null;
-  const shift = m[3] ? (UNITS[m[3]] as number) : 0;
-  const frac = m[2] ?? '';
-  const whole = `${m[1]}${frac.slice(0, shift).padEnd(shift, '0')}`.replace(/^0+(?=\d)/, '');
-  return { whole, frac: frac.slice(shift) };
-}
-
-/** A quantity as typed: 2000, 2,000, 2k, 3万, 1.5万 → a whole number, else null. */
-export function parseQuantity(raw: string): number | null {
-  const v = scaled(raw);
-  if (!v || /[1-9]/.test(v.frac)) return null;
-  const n = Number(v.whole);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-/** An amount in yuan as typed: 30000, 3万, 1.5万, ¥30,000.50, 30000元 → "30000.50" for yuanToFen. */
-export function amountText(raw: string): string | null {
-  const v = scaled(raw);
-  if (!v || v.frac.length > 2) return null;
-  return v.frac ? `${v.whole}.${v.frac}` : v.whole;
-}

@@ -1,159 +1,29 @@
-import { yuanToFen } from '../../domain/money';
-import { amountText, editDistance, normalise, parseQuantity } from '../text';
+import { editDistance, normalise } from '../text';
+import { takeDiscount } from './discount';
+import { parseItems } from './items';
+import { fmtInt, MAX_PAYMENT_FEN, type NumberProblem, type Reading, readAmountFen } from './numerals';
+import { readCommandWord } from './phrasing';
+import { type Bilingual, COMMANDS, type CommandKind, fail, type ParseResult, splitCommandWord, WORD_TO_KIND } from './vocabulary';
+
+export { localeOf } from './phrasing';
+export { type Bilingual, COMMANDS, type Command, type CommandKind, type Item, type ParseResult } from './vocabulary';
 
 /**
  * The chat command language, Chinese first, English accepted: a command word (with its
- * synonyms) and its arguments. Parsing is pure — names are resolved against the database by
- * the command handlers. A malformed command gets a reason and an example of the right form.
+ * synonyms) and its arguments, typed as loosely as people do (phrasing.ts). Parsing is pure —
+ * names are resolved against the database by the command handlers. A malformed command, or a
+ * number that cannot be meant (10折, a quantity of 0 or 9 × 10¹⁵, ¥10¹⁵), gets a reason and an
+ * example of the right form.
  */
 
-export interface Item {
-  sku: string;
-  qty: number;
-}
-
-export type Command =
-  | { kind: 'stock'; query: string }
-  | { kind: 'customer'; query: string }
-  | { kind: 'quote'; customer: string; items: Item[]; discountBp: number }
-  | { kind: 'order'; orderNo: string }
-  | { kind: 'ship'; orderNo: string; items: Item[]; carrier: string; trackingNo: string }
-  | { kind: 'payment'; customer: string; amountFen: number }
-  | { kind: 'tasks' }
-  | { kind: 'help'; topic: CommandKind | null };
-
-export type CommandKind = Command['kind'];
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
-
-export type ParseResult = { ok: true; command: Command } | { ok: false; error: Bilingual; kind: CommandKind | null; example: Bilingual };
-
-export const COMMANDS: Record<CommandKind, { words: string[]; example: Bilingual; summary: Bilingual }> = {
-  stock: {
-    words: ['库存', '查库存', '存货', 'stock', 'inventory', 'inv'],
-    example: { zh: '库存 A100　或　查库存 螺栓', en: 'stock A100  or  stock bolt' },
-    summary: { zh: '查库存：各仓可用、锁定、在库、在途', en: 'stock per warehouse: available, reserved, on hand, incoming' },
-  },
-  customer: {
-    words: ['客户', '查客户', '客户360', 'customer', 'cust'],
-    example: { zh: '客户 华东机电', en: 'customer 华东机电' },
-    summary: {
-      zh: '客户360：信用、报价、订单、应收账龄、最近跟进',
-      en: 'customer 360: credit, quotes, orders, receivables, last follow-up',
-    },
-  },
-  quote: {
-    words: ['报价', '报价单', 'quote', 'quotation'],
-    example: { zh: '报价 华东机电 A100×2000 B200×20 折扣12%', en: 'quote 华东机电 A100x2000 B200x20 discount 12%' },
-    summary: { zh: '报价：阶梯价、客户折扣、税、交期、审批人', en: 'quote: tier price, discounts, VAT, ship date, approvers' },
-  },
-  order: {
-    words: ['订单', '查订单', 'order'],
-    example: { zh: '订单 SO-20261123-0001', en: 'order SO-20261123-0001' },
-    summary: { zh: '订单进度', en: 'order status' },
-  },
-  ship: {
-    words: ['发货', '出库', 'ship', 'shipment'],
-    example: { zh: '发货 SO-20261123-0001 A100×1200 顺丰 SF1234567890', en: 'ship SO-20261123-0001 A100x1200 SF SF1234567890' },
-    summary: { zh: '发货（可部分发货）', en: 'ship (partial allowed)' },
-  },
-  payment: {
-    words: ['回款', '收款', '到账', 'payment', 'pay', 'receipt'],
-    example: { zh: '回款 华东机电 30000', en: 'payment 华东机电 30000' },
-    summary: { zh: '登记回款并核销最早的应收', en: 'record a payment, written off oldest first' },
-  },
-  tasks: {
-    words: ['待办', '我的待办', '任务', 'tasks', 'todo', 'todos'],
-    example: { zh: '待办', en: 'tasks' },
-    summary: { zh: '我的待办', en: 'my tasks' },
-  },
-  help: {
-    words: ['帮助', '菜单', '?', '？', 'help', 'menu'],
-    example: { zh: '帮助　或　帮助 报价', en: 'help  or  help quote' },
-    summary: { zh: '命令说明', en: 'what I can do' },
-  },
-};
-
-const WORD_TO_KIND = new Map<string, CommandKind>();
-for (const [kind, c] of Object.entries(COMMANDS) as [CommandKind, (typeof COMMANDS)[CommandKind]][]) {
-  for (const w of c.words) WORD_TO_KIND.set(w.toLowerCase(), kind);
-}
-
-/** Command words, longest first, so that 查库存 is tried before 库存 (built once: parsing runs on every message). */
-const WORDS_LONGEST_FIRST = [...WORD_TO_KIND.keys()].sort((a, b) => b.length - a.length);
-
-const fail = (kind: CommandKind | null, zh: string, en: string): ParseResult => ({
-  ok: false,
-  error: { zh, en },
-  kind,
-  example: kind ? COMMANDS[kind].example : COMMANDS.help.example,
-});
-
-/** The command word may be glued to its argument: 库存A100, 报价华东机电 …; longest word first. */
-function splitCommandWord(text: string): { kind: CommandKind; rest: string } | null {
-  const lower = text.toLowerCase();
-  for (const w of WORDS_LONGEST_FIRST) {
-    if (!lower.startsWith(w)) continue;
-    const rest = text.slice(w.length);
-    // an English word must end at a space; a Chinese one may run straight into its argument
-    if (/^[a-z]/.test(w) && rest && !/^[\s:]/.test(rest)) continue;
-    return { kind: WORD_TO_KIND.get(w) as CommandKind, rest: rest.replace(/^[\s:]+/, '') };
-  }
-  return null;
-}
-
-const ITEM = /^([A-Za-z0-9][A-Za-z0-9._-]*)×(.+)$/;
-
-function parseItems(tokens: string[], kind: CommandKind): { items: Item[]; rest: string[] } | ParseResult {
-  const items: Item[] = [];
-  const rest: string[] = [];
-  for (const t of tokens) {
-    const m = ITEM.exec(t);
-    if (!m) {
-      rest.push(t);
-      continue;
-    }
-    const qty = parseQuantity(m[2] as string);
-    if (qty === null || qty <= 0)
-      return fail(kind, `数量不对：“${t}”，数量应为正整数`, `bad quantity in "${t}": expected a positive whole number`);
-    items.push({ sku: (m[1] as string).toUpperCase(), qty });
-  }
-  return { items, rest };
-}
-
-/** 折扣12% · discount 12% · 12%off · 打88折 / 88折 (pay 88 %) · 9.5折 (pay 95 %). */
-function takeDiscount(tokens: string[]): { discountBp: number; rest: string[] } | null {
-  const joined = tokens.join(' ');
-  // whole tokens only, so "折扣120%" is read as 120 % (and refused), never as 20 %
-  // after the word 折扣/discount the % sign may be left out: "折扣12" means 12 %
-  const pct =
-    /(?:^|\s)(?:(?:折扣|优惠|降价|discount|off)\s*:?\s*)?(\d{1,3}(?:\.\d{1,2})?)%(?:\s*(?:off|折扣))?(?=\s|$)/i.exec(joined) ??
-    /(?:^|\s)(?:折扣|优惠|降价|discount)\s*:?\s*(\d{1,3}(?:\.\d{1,2})?)(?=\s|$)/i.exec(joined);
-  const zhe = /(?:^|\s)打?(\d{1,2}(?:\.\d)?)折(?=\s|$)/.exec(joined);
-  let discountBp: number | null = null;
-  let matched = '';
-  if (pct) {
-    discountBp = Math.round(Number(pct[1]) * 100);
-    matched = pct[0];
-  } else if (zhe) {
-    const n = Number(zhe[1]);
-    const payBp = n < 10 ? Math.round(n * 1000) : Math.round(n * 100);
-    discountBp = 10_000 - payBp;
-    matched = zhe[0];
-  }
-  if (discountBp === null) return null;
-  const rest = joined.replace(matched, ' ').split(' ').filter(Boolean);
-  return { discountBp, rest };
-}
+const failWith = (kind: CommandKind, e: Bilingual): ParseResult => fail(kind, e.zh, e.en);
 
 export function parseCommand(input: string): ParseResult {
   const text = normalise(input);
   if (!text) return fail('help', '请输入命令', 'please type a command');
-  const split = splitCommandWord(text);
-  if (!split) return unknown(text);
-  const { kind, rest } = split;
+  const read = readCommandWord(text);
+  if (!read.split) return read.asked ? askedWhat(read.text) : unknown(text);
+  const { kind, rest } = read.split;
   const tokens = rest.split(' ').filter(Boolean);
   switch (kind) {
     case 'stock':
@@ -187,16 +57,12 @@ export function parseCommand(input: string): ParseResult {
 }
 
 function parseQuote(tokens: string[]): ParseResult {
-  const parsed = parseItems(tokens, 'quote');
-  if ('ok' in parsed) return parsed;
+  const parsed = parseItems(tokens);
+  if (!parsed.ok) return failWith('quote', parsed.error);
   if (parsed.items.length === 0) return fail('quote', '缺少商品和数量，例如 A100×2000', 'missing items with quantities, e.g. A100x2000');
   const discount = takeDiscount(parsed.rest);
-  const customerTokens = discount ? discount.rest : parsed.rest;
-  if (discount && (discount.discountBp < 0 || discount.discountBp >= 10_000))
-    return fail('quote', '折扣应在 0% 到 99.99% 之间', 'a discount is between 0% and 99.99%');
-  const stray = customerTokens.find((t) => /\d+%|折$/.test(t));
-  if (stray) return fail('quote', `看不懂“${stray}”，折扣请写成 折扣12%`, `could not read "${stray}"; write a discount as "discount 12%"`);
-  const customer = customerTokens.join(' ');
+  if (!discount.ok) return failWith('quote', discount.error);
+  const customer = discount.rest.join(' ').replace(/^(?:给|为)\s+/, '');
   if (!customer) return fail('quote', '缺少客户名称', 'missing the customer name');
   const seen = new Set<string>();
   for (const i of parsed.items) {
@@ -204,15 +70,15 @@ function parseQuote(tokens: string[]): ParseResult {
       return fail('quote', `商品 ${i.sku} 出现了两次，请合并数量`, `${i.sku} appears twice; give one line with the total quantity`);
     seen.add(i.sku);
   }
-  return { ok: true, command: { kind: 'quote', customer, items: parsed.items, discountBp: discount?.discountBp ?? 0 } };
+  return { ok: true, command: { kind: 'quote', customer, items: parsed.items, discountBp: discount.discountBp } };
 }
 
 function parseShip(tokens: string[]): ParseResult {
   const orderNo = tokens[0]?.toUpperCase() ?? '';
   if (!/^SO-[A-Z0-9-]+$/.test(orderNo))
     return fail('ship', '第一个参数应为订单号，例如 SO-20261123-0001', 'the first argument is the order number, e.g. SO-20261123-0001');
-  const parsed = parseItems(tokens.slice(1), 'ship');
-  if ('ok' in parsed) return parsed;
+  const parsed = parseItems(tokens.slice(1));
+  if (!parsed.ok) return failWith('ship', parsed.error);
   if (parsed.items.length === 0) return fail('ship', '缺少发货商品和数量，例如 A100×1200', 'missing items with quantities, e.g. A100x1200');
   const [carrier, trackingNo, ...extra] = parsed.rest;
   if (!carrier || !trackingNo || extra.length)
@@ -222,16 +88,63 @@ function parseShip(tokens: string[]): ParseResult {
   return { ok: true, command: { kind: 'ship', orderNo, items: parsed.items, carrier, trackingNo: trackingNo.toUpperCase() } };
 }
 
-function parsePayment(tokens: string[]): ParseResult {
-  const last = tokens[tokens.length - 1] ?? '';
-  const amount = amountText(last);
-  if (!amount)
-    return fail('payment', '最后一个参数应为金额（元），例如 30000 或 3万', 'the last argument is the amount in yuan, e.g. 30000');
-  const amountFen = yuanToFen(amount);
-  if (amountFen <= 0) return fail('payment', '回款金额必须大于 0', 'the amount must be more than 0');
-  const customer = tokens.slice(0, -1).join(' ');
+const AMOUNT_PROBLEM: Record<NumberProblem, (amount: string) => Bilingual> = {
+  not_a_number: () => ({
+    zh: '最后一个参数应为金额（元），例如 30000 或 3万',
+    en: 'the last argument is the amount in yuan, e.g. 30000',
+  }),
+  negative: () => ({ zh: '回款金额必须大于 0', en: 'the amount must be more than 0' }),
+  zero: () => ({ zh: '回款金额必须大于 0', en: 'the amount must be more than 0' }),
+  fraction: (a) => ({ zh: `金额最多两位小数（精确到分）：“${a}”`, en: `an amount has at most two decimals (fen): "${a}"` }),
+  too_large: (a) => ({
+    zh: `金额“${a}”超过单笔上限 ¥${MAX_PAYMENT_FEN / 100 / 100_000_000}亿，请核对；更大的款项请分笔登记`,
+    en: `amount "${a}" is over the limit: at most ¥${fmtInt(MAX_PAYMENT_FEN / 100)} per payment; check it, or record it in parts`,
+  }),
+};
+
+const isNumber = (r: Reading) => r.ok || r.problem !== 'not_a_number';
+
+/** 30000 元 → 30000元; 华东机电3万 → 华东机电 3万 (a name typed straight into its amount). */
+function amountTokens(tokens: string[]): string[] {
+  const t = tokens.reduce<string[]>((acc, w) => {
+    const prev = acc[acc.length - 1];
+    if (prev !== undefined && /^(?:[¥￥]|rmb|cny)$/i.test(prev))
+      acc[acc.length - 1] = `${prev}${w}`; // ¥ 30000
+    else acc.push(w);
+    return acc;
+  }, []);
+  if (t.length > 1 && /^(?:元|块|块钱|万|万元|千|千元)$/.test(t[t.length - 1] as string)) {
+    const unit = t.pop() as string;
+    t.push(`${t.pop()}${unit}`);
+  }
+  const lastWord = t[t.length - 1] ?? '';
+  const glued = /^(.*\p{Script=Han})((?:[¥￥])?\d[\d,]*(?:\.\d+)?(?:万|千|亿|w|k)?元?)$/u.exec(lastWord);
+  if (glued && !isNumber(readAmountFen(lastWord))) t.splice(t.length - 1, 1, glued[1] as string, glued[2] as string);
+  return t;
+}
+
+/** The amount is the last word (or, failing that, the first: 回款 3万 华东机电); the rest is the customer. */
+function parsePayment(input: string[]): ParseResult {
+  const tokens = amountTokens(input);
+  const last = readAmountFen(tokens[tokens.length - 1] ?? '');
+  const first = readAmountFen(tokens[0] ?? '');
+  const atEnd = isNumber(last) || !isNumber(first);
+  const amount = atEnd ? last : first;
+  const amountWord = (atEnd ? tokens[tokens.length - 1] : tokens[0]) ?? '';
+  if (!amount.ok) return failWith('payment', AMOUNT_PROBLEM[amount.problem](amountWord));
+  const customer = (atEnd ? tokens.slice(0, -1) : tokens.slice(1)).join(' ');
   if (!customer) return fail('payment', '缺少客户名称', 'missing the customer name');
-  return { ok: true, command: { kind: 'payment', customer, amountFen } };
+  return { ok: true, command: { kind: 'payment', customer, amountFen: amount.value } };
+}
+
+/** 查 华东机电, 看看: asked, but not what about. */
+function askedWhat(text: string): ParseResult {
+  if (!text) return fail(null, '要查什么？发送“帮助”查看可用命令', 'what would you like to see? Send "help" for the commands');
+  return fail(
+    null,
+    `要查“${text}”的什么？客户请写“客户 ${text}”，库存请写“库存 ${text}”`,
+    `what about "${text}"? write "customer ${text}" or "stock ${text}"`,
+  );
 }
 
 /** Not a command: the nearest command word, or what a bare SKU or order number most likely meant. */

@@ -37,6 +37,28 @@ describe('one message in, replies out', () => {
     expect(h?.kind === 'text' && h.text.startsWith('I can do these')).toBe(true);
   });
 
+  it('answers in the language the user wrote: a Chinese sentence with a SKU in it is Chinese', async () => {
+    const [zh] = await say('zhangwei', 'A100还有多少');
+    expect(zh?.kind === 'card' && zh.card.title).toMatch(/^库存 A100/);
+    const [en] = await say('zhangwei', 'A100 stock');
+    expect(en?.kind === 'card' && en.card.title).toMatch(/^Stock A100/);
+  });
+
+  it('refuses a number too large to be meant, in the parser, instead of failing in the database', async () => {
+    expect(await say('liuyang', '回款 华东机电 99999999999999999')).toEqual([
+      {
+        kind: 'text',
+        text: '金额“99999999999999999”超过单笔上限 ¥10亿，请核对；更大的款项请分笔登记\n例：回款 华东机电 30000',
+      },
+    ]);
+    expect(await say('zhangwei', '报价 华东机电 A100×9000000000000000')).toEqual([
+      {
+        kind: 'text',
+        text: '数量不对：“A100×9000000000000000” 超过单行上限 1,000,000，请核对数量\n例：报价 华东机电 A100×2000 B200×20 折扣12%',
+      },
+    ]);
+  });
+
   it('a malformed command gets the reason and an example', async () => {
     expect(await say('zhangwei', '报价 华东机电')).toEqual([
       { kind: 'text', text: '缺少商品和数量，例如 A100×2000\n例：报价 华东机电 A100×2000 B200×20 折扣12%' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../bot/commands/grammar';
-import { amountText, normalise, parseQuantity } from '../../bot/text';
+import { readAmountFen, readQuantity } from '../../bot/commands/numerals';
+import { normalise } from '../../bot/text';
 
 const ok = (text: string) => {
   const r = parseCommand(text);
@@ -19,21 +20,23 @@ describe('text normalisation', () => {
     expect(normalise(raw)).toBe(plain);
   });
 
+  const value = (r: { ok: boolean; value?: number }) => (r.ok ? r.value : null);
   it.each([
-    ['2000', 2000, '2000'],
-    ['2,000', 2000, '2000'],
-    ['2k', 2000, '2000'],
-    ['3万', 30_000, '30000'],
-    ['1.5万', 15_000, '15000'],
-    ['0.5', null, '0.5'],
-    ['¥30,000.50', null, '30000.50'],
-    ['30000元', 30_000, '30000'],
+    ['2000', 2000, 200_000],
+    ['2,000', 2000, 200_000],
+    ['2k', 2000, 200_000],
+    ['3万', 30_000, 3_000_000],
+    ['1.5万', 15_000, 1_500_000],
+    ['0.5', null, 50],
+    ['¥30,000.50', null, 3_000_050],
+    // a sum of money is not a count of units (the old reader took "30000元" for 30000 of them)
+    ['30000元', null, 3_000_000],
     ['abc', null, null],
-    ['1.23456万', null, '12345.6'],
+    ['1.23456万', null, 1_234_560],
     ['1.2345678万', null, null],
-  ])('%j → quantity %j, amount %j', (raw, qty, amount) => {
-    expect(parseQuantity(raw)).toBe(qty);
-    expect(amountText(raw)).toBe(amount);
+  ])('%j → quantity %j, amount %j fen', (raw, qty, fen) => {
+    expect(value(readQuantity(raw))).toBe(qty);
+    expect(value(readAmountFen(raw))).toBe(fen);
   });
 });
 
