@@ -9,7 +9,7 @@ import { serviceDefinition, WORKFLOW_SERVICE } from './proto';
 import { Queries } from './queries';
 import { isOpen, type Run } from './run';
 import { workflowServiceHandlers } from './service';
-import { Store } from './store';
+import { type EventRow, type RunRow, Store } from './store';
 import { Updates } from './updates';
 import { WorkflowTasks } from './workflow-tasks';
 
@@ -25,6 +25,10 @@ export interface TemporalServerOptions {
    */
   virtualClock?: false | 'auto' | 'manual';
   log?: (msg: string) => void;
+  /** closed runs kept in memory for reads (least recently used go first); default 500 */
+  closedRunsInMemory?: number;
+  /** tests only: runs before each group commit is written; throw to fail it, await to delay it */
+  beforeWrite?: (batch: { runs: RunRow[]; events: EventRow[] }) => void | Promise<void>;
 }
 
 export interface TemporalServer {
@@ -42,6 +46,8 @@ export interface TemporalServer {
 
 export interface ServerStats {
   runsInMemory: number;
+  /** the workflow task queues matching holds (normal and sticky) */
+  workflowTaskQueues: string[];
   workflowTaskBacklog: number;
   activityTaskBacklog: number;
   workflowPollersWaiting: number;
@@ -57,6 +63,7 @@ export interface ServerStats {
 export async function startTemporalServer(opts: TemporalServerOptions): Promise<TemporalServer> {
   const log = opts.log ?? ((msg: string) => process.stderr.write(`[temporal] ${msg}\n`));
   const store = await Store.open(opts.dbPath);
+  store.beforeWrite = opts.beforeWrite ?? null;
   const clock = new Clock(Boolean(opts.virtualClock));
   if (opts.virtualClock) clock.restoreOffset(Number((await store.meta('clockOffset')) ?? 0));
   const engine = new Engine(store, clock, opts.virtualClock === 'auto');
@@ -114,6 +121,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     },
     stats: () => ({
       runsInMemory: engine.runs.size,
+      workflowTaskQueues: engine.wftQueues.names(),
       workflowTaskBacklog: engine.wftQueues.backlog(),
       activityTaskBacklog: engine.activityQueues.backlog(),
       workflowPollersWaiting: engine.wftQueues.pollers(),

@@ -72,6 +72,10 @@ export class TaskQueues<T> {
     return q;
   }
 
+  names(): string[] {
+    return [...this.queues.keys()].sort();
+  }
+
   backlog(): number {
     let n = 0;
     for (const q of this.queues.values()) n += q.backlogSize;

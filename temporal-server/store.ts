@@ -62,6 +62,8 @@ export class Store {
   private scheduled = false;
   /** how the group commits fare: batches written, time spent, rows per batch */
   readonly flushStats = { batches: 0, totalMs: 0, runs: 0, events: 0 };
+  /** tests only: runs before each batch is written; throwing fails the write, awaiting delays it */
+  beforeWrite: ((batch: { runs: RunRow[]; events: EventRow[] }) => void | Promise<void>) | null = null;
 
   private constructor(private readonly db: sqlite3.Database) {}
 
@@ -161,6 +163,7 @@ export class Store {
    * instead of one per statement (each of which would wait for the busy JS thread).
    */
   private async write(runs: RunRow[], events: EventRow[], meta: [string, string][]): Promise<void> {
+    if (this.beforeWrite) await this.beforeWrite({ runs, events });
     const sql: string[] = ['BEGIN'];
     for (let i = 0; i < runs.length; i += RUNS_PER_STATEMENT) {
       const rows = runs
