@@ -54,7 +54,7 @@ export interface ServerStats {
   activityPollersWaiting: number;
   eventLoopDelayMs: { p50: number; p99: number };
   /** group commits to SQLite: how many, how long on average, how many rows each */
-  commits: { batches: number; avgMs: number; avgRuns: number; avgEvents: number };
+  commits: { batches: number; avgMs: number; avgRuns: number; avgEvents: number; failedAttempts: number };
   /** per method: calls so far and average handling time (long polls include their wait) */
   rpcCalls: Record<string, { calls: number; avgMs: number }>;
 }
@@ -64,9 +64,10 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   const log = opts.log ?? ((msg: string) => process.stderr.write(`[temporal] ${msg}\n`));
   const store = await Store.open(opts.dbPath);
   store.beforeWrite = opts.beforeWrite ?? null;
+  store.log = log;
   const clock = new Clock(Boolean(opts.virtualClock));
   if (opts.virtualClock) clock.restoreOffset(Number((await store.meta('clockOffset')) ?? 0));
-  const engine = new Engine(store, clock, opts.virtualClock === 'auto');
+  const engine = new Engine(store, clock, opts.virtualClock === 'auto', opts.closedRunsInMemory);
   engine.log = log;
   const queries = new Queries(engine);
   const relations = new Relations(engine);
@@ -132,6 +133,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
         avgMs: Math.round((store.flushStats.totalMs / Math.max(1, store.flushStats.batches)) * 100) / 100,
         avgRuns: Math.round((store.flushStats.runs / Math.max(1, store.flushStats.batches)) * 10) / 10,
         avgEvents: Math.round((store.flushStats.events / Math.max(1, store.flushStats.batches)) * 10) / 10,
+        failedAttempts: store.flushStats.failures,
       },
       rpcCalls: Object.fromEntries(
         [...rpcCounts].map(([k, v]) => [k, { calls: v.calls, avgMs: Math.round((v.totalMs / v.calls) * 100) / 100 }]),
@@ -140,6 +142,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     stop: async () => {
       loopDelay.disable();
       engine.stop();
+      updates.stop();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();
       await store.close();
