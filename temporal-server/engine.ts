@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, DueQueue } from './clock';
 import { notFound } from './errors';
 import { TaskQueues } from './matching';
-import { decodeObject, encodeObject, HistoryEventType, type Obj, tsFromMs } from './proto';
-import { attrKeyOf, deserialiseState, isOpen, type Run, type RunStatus, serialiseState } from './run';
+import { encodeObject, HistoryEventType, type Obj, tsFromMs } from './proto';
+import { attrKeyOf, isOpen, type Run, type RunStatus, serialiseState } from './run';
+import { RunCache } from './run-cache';
+import { Stickiness } from './sticky';
 import type { Store } from './store';
 
 /**
@@ -12,9 +14,6 @@ import type { Store } from './store';
  * timeouts and retries. The RPC-specific logic lives beside it (workflow-tasks.ts,
  * commands.ts, activities.ts, …) and calls into these primitives.
  */
-
-/** How many closed runs to keep in memory (Map order = insertion order ≈ oldest first). */
-const KEEP_CLOSED = 500;
 
 export type DueItem =
   | { kind: 'timer'; runId: string; timerId: string; startedEventId: number }
@@ -42,7 +41,8 @@ export interface ActivityTask {
 export type DueHandler = (item: DueItem) => void;
 
 export class Engine {
-  readonly runs = new Map<string, Run>();
+  readonly cache: RunCache;
+  readonly sticky = new Stickiness(this);
   /** namespace/workflowId → the latest run */
   readonly current = new Map<string, string>();
   readonly wftQueues = new TaskQueues<WftTask>();
@@ -54,10 +54,8 @@ export class Engine {
   private timer: NodeJS.Timeout | null = null;
   private idleCheck = false;
   private dirty = new Set<Run>();
-  /** sticky queue → the runs whose tasks go there */
-  private stickyRuns = new Map<string, Set<string>>();
-  /** closed runs still in memory, oldest first */
-  private closedOrder: string[] = [];
+  /** told once the changes handed to the store so far are on disk */
+  private onDurable: (() => void)[] = [];
   private stopped = false;
   dueHandler: DueHandler = () => {};
   /** told when a run closes: parents hear of their children, children of their parent's policy */
@@ -68,7 +66,19 @@ export class Engine {
     readonly store: Store,
     readonly clock: Clock,
     readonly autoSkip: boolean,
-  ) {}
+    keepClosedRuns = 500,
+  ) {
+    this.cache = new RunCache(
+      store,
+      keepClosedRuns,
+      (r) => this.dirty.has(r) || r.persistedEvents !== r.history.length || this.historyWaiters.has(r.runId),
+    );
+    this.sticky.start();
+  }
+
+  get runs(): Map<string, Run> {
+    return this.cache.runs;
+  }
 
   now(): number {
     return this.clock.now();
@@ -87,7 +97,7 @@ export class Engine {
   async loadOpenRuns(): Promise<Run[]> {
     const rows = await this.store.loadRuns("status = 'WORKFLOW_EXECUTION_STATUS_RUNNING'");
     const runs: Run[] = [];
-    for (const row of rows) runs.push(await this.hydrate(row.runId, row.state));
+    for (const row of rows) runs.push(await this.cache.hydrate(row.runId, row.state));
     const latest = await this.store.all<{ namespace: string; workflowId: string; runId: string }>(
       `SELECT namespace, workflow_id AS workflowId, run_id AS runId FROM runs r
        WHERE start_ms = (SELECT MAX(start_ms) FROM runs r2 WHERE r2.namespace = r.namespace AND r2.workflow_id = r.workflow_id)`,
@@ -97,24 +107,9 @@ export class Engine {
     return runs;
   }
 
-  private async hydrate(runId: string, state: string): Promise<Run> {
-    const events = await this.store.loadEvents(runId);
-    const run: Run = {
-      ...deserialiseState(state),
-      history: events.map((e) => decodeObject(HistoryEventType, e.data)),
-      persistedEvents: events.length,
-    };
-    this.runs.set(runId, run);
-    return run;
-  }
-
   /** A run by id, from memory or the store (closed runs are evicted from memory over time). */
-  async getRun(runId: string): Promise<Run | undefined> {
-    const inMemory = this.runs.get(runId);
-    if (inMemory) return inMemory;
-    const [row] = await this.store.loadRuns('run_id = ?', [runId]);
-    if (!row) return undefined;
-    return this.hydrate(runId, row.state);
+  getRun(runId: string): Promise<Run | undefined> {
+    return this.cache.get(runId);
   }
 
   /** The run an API call names: the given run id, or the latest run of the workflow id. */
@@ -165,24 +160,21 @@ export class Engine {
       );
     }
     this.dirty.clear();
-    this.evictClosed();
     if (this.clock.virtual) this.store.saveMeta('clockOffset', String(this.clock.offset));
     this.armTimer();
+    this.cache.evict();
+    const told = this.onDurable.splice(0);
+    // Reported only once on disk: a crash must not take back what a caller was told.
+    if (told.length > 0)
+      void this.store.whenDurable().then(() => {
+        for (const fn of told) fn();
+      });
     return this.store.committed();
   }
 
-  /** Closed runs stay in memory a while (results, queries), then live only in the store. */
-  private evictClosed(): void {
-    while (this.closedOrder.length > KEEP_CLOSED) {
-      const runId = this.closedOrder.shift() as string;
-      const run = this.runs.get(runId);
-      if (!run || isOpen(run)) continue;
-      if (run.persistedEvents !== run.history.length || this.historyWaiters.has(runId)) {
-        this.closedOrder.push(runId);
-        break;
-      }
-      this.runs.delete(runId);
-    }
+  /** Runs `fn` once the changes made so far are committed — by the next commit, however it fares. */
+  afterDurable(fn: () => void): void {
+    this.onDurable.push(fn);
   }
 
   // ── history ────────────────────────────────────────────────────────
@@ -270,53 +262,11 @@ export class Engine {
     else this.dispatchWft(run);
   }
 
-  /**
-   * Hands a scheduled workflow task to the worker that has the run cached (its sticky queue,
-   * with a partial history) or, without stickiness, to the normal queue. A sticky task not
-   * picked up within the worker's schedule-to-start timeout moves to the normal queue.
-   */
+  /** Hands a scheduled workflow task to the worker that has the run cached, or to the normal queue. */
   dispatchWft(run: Run): void {
     if (!run.wft) return;
     this.busy.add(`w:${run.runId}`);
-    const task = { runId: run.runId, scheduledEventId: run.wft.scheduledEventId };
-    if (run.stickyQueue) {
-      this.wftQueues.get(run.stickyQueue).offer(task);
-      this.schedule(this.now() + (run.stickyTimeoutMs || 10_000), { kind: 'sticky-timeout', ...task });
-    } else this.wftQueues.get(run.taskQueue).offer(task);
-  }
-
-  setSticky(run: Run, queue: string, timeoutMs: number): void {
-    if (run.stickyQueue === queue) return;
-    this.clearSticky(run);
-    run.stickyQueue = queue;
-    run.stickyTimeoutMs = timeoutMs;
-    let set = this.stickyRuns.get(queue);
-    if (!set) {
-      set = new Set();
-      this.stickyRuns.set(queue, set);
-    }
-    set.add(run.runId);
-  }
-
-  clearSticky(run: Run): void {
-    if (!run.stickyQueue) return;
-    this.stickyRuns.get(run.stickyQueue)?.delete(run.runId);
-    run.stickyQueue = '';
-    this.markDirty(run);
-  }
-
-  /** A worker went away (ShutdownWorker): its runs go back to the normal queue. */
-  dropStickyQueue(queue: string): void {
-    const runIds = this.stickyRuns.get(queue);
-    this.stickyRuns.delete(queue);
-    for (const runId of runIds ?? []) {
-      const run = this.runs.get(runId);
-      if (!run) continue;
-      run.stickyQueue = '';
-      this.markDirty(run);
-      if (isOpen(run) && run.wft && run.wft.startedEventId === 0 && !run.wft.notBeforeMs)
-        this.wftQueues.get(run.taskQueue).offer({ runId, scheduledEventId: run.wft.scheduledEventId });
-    }
+    this.sticky.dispatch(run, { runId: run.runId, scheduledEventId: run.wft.scheduledEventId });
   }
 
   /** Puts an activity attempt on its task queue, with its schedule-to-start and -to-close clocks. */
@@ -341,8 +291,8 @@ export class Engine {
   }
 
   closeRun(run: Run, status: RunStatus): void {
-    this.closedOrder.push(run.runId);
-    this.clearSticky(run);
+    this.cache.noteClosed(run.runId);
+    this.sticky.clear(run);
     run.status = status;
     run.closeMs = this.now();
     run.wft = null;
@@ -445,6 +395,7 @@ export class Engine {
 
   stop(): void {
     this.stopped = true;
+    this.sticky.stop();
     if (this.timer) clearTimeout(this.timer);
     this.wftQueues.drainAll();
     this.activityQueues.drainAll();

@@ -186,10 +186,7 @@ export class Executions {
         }
         return;
       case 'sticky-timeout':
-        if (run.wft && run.wft.scheduledEventId === item.scheduledEventId && run.wft.startedEventId === 0) {
-          this.engine.clearSticky(run);
-          this.engine.dispatchWft(run);
-        }
+        this.engine.sticky.onTimeout(run, item.scheduledEventId);
         return;
       case 'start-delay':
         this.engine.scheduleWft(run);

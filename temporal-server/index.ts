@@ -9,7 +9,7 @@ import { serviceDefinition, WORKFLOW_SERVICE } from './proto';
 import { Queries } from './queries';
 import { isOpen, type Run } from './run';
 import { workflowServiceHandlers } from './service';
-import { Store } from './store';
+import { type EventRow, type RunRow, Store } from './store';
 import { Updates } from './updates';
 import { WorkflowTasks } from './workflow-tasks';
 
@@ -25,6 +25,10 @@ export interface TemporalServerOptions {
    */
   virtualClock?: false | 'auto' | 'manual';
   log?: (msg: string) => void;
+  /** closed runs kept in memory for reads (least recently used go first); default 500 */
+  closedRunsInMemory?: number;
+  /** tests only: runs before each group commit is written; throw to fail it, await to delay it */
+  beforeWrite?: (batch: { runs: RunRow[]; events: EventRow[] }) => void | Promise<void>;
 }
 
 export interface TemporalServer {
@@ -42,13 +46,15 @@ export interface TemporalServer {
 
 export interface ServerStats {
   runsInMemory: number;
+  /** the workflow task queues matching holds (normal and sticky) */
+  workflowTaskQueues: string[];
   workflowTaskBacklog: number;
   activityTaskBacklog: number;
   workflowPollersWaiting: number;
   activityPollersWaiting: number;
   eventLoopDelayMs: { p50: number; p99: number };
   /** group commits to SQLite: how many, how long on average, how many rows each */
-  commits: { batches: number; avgMs: number; avgRuns: number; avgEvents: number };
+  commits: { batches: number; avgMs: number; avgRuns: number; avgEvents: number; failedAttempts: number };
   /** per method: calls so far and average handling time (long polls include their wait) */
   rpcCalls: Record<string, { calls: number; avgMs: number }>;
 }
@@ -57,9 +63,11 @@ export interface ServerStats {
 export async function startTemporalServer(opts: TemporalServerOptions): Promise<TemporalServer> {
   const log = opts.log ?? ((msg: string) => process.stderr.write(`[temporal] ${msg}\n`));
   const store = await Store.open(opts.dbPath);
+  store.beforeWrite = opts.beforeWrite ?? null;
+  store.log = log;
   const clock = new Clock(Boolean(opts.virtualClock));
   if (opts.virtualClock) clock.restoreOffset(Number((await store.meta('clockOffset')) ?? 0));
-  const engine = new Engine(store, clock, opts.virtualClock === 'auto');
+  const engine = new Engine(store, clock, opts.virtualClock === 'auto', opts.closedRunsInMemory);
   engine.log = log;
   const queries = new Queries(engine);
   const relations = new Relations(engine);
@@ -114,6 +122,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     },
     stats: () => ({
       runsInMemory: engine.runs.size,
+      workflowTaskQueues: engine.wftQueues.names(),
       workflowTaskBacklog: engine.wftQueues.backlog(),
       activityTaskBacklog: engine.activityQueues.backlog(),
       workflowPollersWaiting: engine.wftQueues.pollers(),
@@ -124,6 +133,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
         avgMs: Math.round((store.flushStats.totalMs / Math.max(1, store.flushStats.batches)) * 100) / 100,
         avgRuns: Math.round((store.flushStats.runs / Math.max(1, store.flushStats.batches)) * 10) / 10,
         avgEvents: Math.round((store.flushStats.events / Math.max(1, store.flushStats.batches)) * 10) / 10,
+        failedAttempts: store.flushStats.failures,
       },
       rpcCalls: Object.fromEntries(
         [...rpcCounts].map(([k, v]) => [k, { calls: v.calls, avgMs: Math.round((v.totalMs / v.calls) * 100) / 100 }]),
@@ -132,6 +142,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     stop: async () => {
       loopDelay.disable();
       engine.stop();
+      updates.stop();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();
       await store.close();

@@ -11,6 +11,8 @@ export class TaskQueue<T> {
   private backlog: T[] = [];
   private head = 0;
   private waiters: Waiter<T>[] = [];
+  /** wall-clock ms a poller was last here (or the queue was made): how gone workers are told */
+  lastPollMs = Date.now();
 
   get backlogSize(): number {
     return this.backlog.length - this.head;
@@ -28,6 +30,7 @@ export class TaskQueue<T> {
 
   /** Next task, or null after timeoutMs or when `cancelled` fires first. */
   take(timeoutMs: number, onCancel: (fn: () => void) => () => void): Promise<T | null> {
+    this.lastPollMs = Date.now();
     if (this.head < this.backlog.length) {
       const t = this.backlog[this.head++] as T;
       if (this.head > 1024 && this.head * 2 > this.backlog.length) {
@@ -41,6 +44,7 @@ export class TaskQueue<T> {
       const finish = (t: T | null) => {
         if (done) return;
         done = true;
+        this.lastPollMs = Date.now();
         clearTimeout(timer);
         unsubscribe();
         const i = this.waiters.indexOf(waiter);
@@ -52,6 +56,11 @@ export class TaskQueue<T> {
       const unsubscribe = onCancel(() => finish(null));
       this.waiters.push(waiter);
     });
+  }
+
+  /** No poller waits and none has come for `ms`: the worker that polled here is gone. */
+  unpolledFor(ms: number, now = Date.now()): boolean {
+    return this.waiters.length === 0 && now - this.lastPollMs >= ms;
   }
 
   /** Wake every waiting poller with nothing (shutdown). */
@@ -70,6 +79,27 @@ export class TaskQueues<T> {
       this.queues.set(name, q);
     }
     return q;
+  }
+
+  /** The queue if it exists: looking must not make one. */
+  find(name: string): TaskQueue<T> | undefined {
+    return this.queues.get(name);
+  }
+
+  /** Forgets a queue and its backlog; pollers still waiting there are answered empty. */
+  delete(name: string): void {
+    this.queues.get(name)?.drain();
+    this.queues.delete(name);
+  }
+
+  /** Forgets queues that hold nothing and that no poller has visited for `idleMs`. */
+  sweep(idleMs: number): void {
+    const now = Date.now();
+    for (const [name, q] of this.queues) if (q.backlogSize === 0 && q.unpolledFor(idleMs, now)) this.queues.delete(name);
+  }
+
+  names(): string[] {
+    return [...this.queues.keys()].sort();
   }
 
   backlog(): number {

@@ -86,7 +86,7 @@ export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation 
     RecordActivityTaskHeartbeat: (req) => p.activities.heartbeat(req),
     RecordActivityTaskHeartbeatById: (req) => p.activities.heartbeat(req),
     ShutdownWorker: (req) => {
-      if (req.stickyTaskQueue) p.engine.dropStickyQueue(req.stickyTaskQueue);
+      if (req.stickyTaskQueue) p.engine.sticky.drop(req.stickyTaskQueue);
       return {};
     },
   };

@@ -53,15 +53,38 @@ CREATE TABLE IF NOT EXISTS events (run_id TEXT NOT NULL, event_id INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/** Attempts a caller's commit gets before it is told of the failure (its rows stay queued). */
+const ATTEMPTS_PER_CALLER = 3;
+const RETRY_MS = 20;
+const MAX_RETRY_MS = 2_000;
+
+interface Waiter {
+  /** resolved once everything queued up to this generation is written */
+  gen: number;
+  /** attempts left before a failure is reported; Infinity: wait however long it takes */
+  attemptsLeft: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
 export class Store {
   private pendingRuns = new Map<string, RunRow>();
   private pendingEvents: EventRow[] = [];
   private pendingMeta = new Map<string, string>();
-  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** every save bumps queuedGen; a successful write covers everything queued when it began */
+  private queuedGen = 0;
+  private writtenGen = 0;
+  private waiters: Waiter[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
-  /** how the group commits fare: batches written, time spent, rows per batch */
-  readonly flushStats = { batches: 0, totalMs: 0, runs: 0, events: 0 };
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** how the group commits fare: batches written, time spent, rows per batch, failed attempts */
+  readonly flushStats = { batches: 0, totalMs: 0, runs: 0, events: 0, failures: 0 };
+  /** tests only: runs before each batch is written; throwing fails the write, awaiting delays it */
+  beforeWrite: ((batch: { runs: RunRow[]; events: EventRow[] }) => void | Promise<void>) | null = null;
+  log: (msg: string) => void = () => {};
 
   private constructor(private readonly db: sqlite3.Database) {}
 
@@ -80,10 +103,6 @@ export class Store {
     return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
   }
 
-  private run(sql: string, params: unknown[]): Promise<void> {
-    return new Promise((resolve, reject) => this.db.run(sql, params, (err) => (err ? reject(err) : resolve())));
-  }
-
   all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return new Promise((resolve, reject) => this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
   }
@@ -92,68 +111,111 @@ export class Store {
   saveRun(row: RunRow, events: EventRow[]): void {
     this.pendingRuns.set(row.runId, row);
     for (const e of events) this.pendingEvents.push(e);
+    this.queuedGen++;
     this.schedule();
   }
 
   saveMeta(key: string, value: string): void {
     this.pendingMeta.set(key, value);
+    this.queuedGen++;
     this.schedule();
   }
 
-  /** Resolves once everything queued so far is committed. */
+  /** Resolves once everything queued so far is committed; rejects after a few failed attempts. */
   committed(): Promise<void> {
-    if (
-      !this.scheduled &&
-      !this.flushing &&
-      this.pendingRuns.size === 0 &&
-      this.pendingEvents.length === 0 &&
-      this.pendingMeta.size === 0
-    ) {
-      return Promise.resolve();
-    }
+    return this.wait(ATTEMPTS_PER_CALLER);
+  }
+
+  /** Resolves once everything queued so far is committed, however many attempts that takes. */
+  whenDurable(): Promise<void> {
+    return this.wait(Number.POSITIVE_INFINITY);
+  }
+
+  private wait(attempts: number): Promise<void> {
+    if (this.writtenGen >= this.queuedGen && !this.flushing) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({ gen: this.queuedGen, attemptsLeft: attempts, resolve, reject });
       this.schedule();
     });
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    // While backing off after a failure, the retry timer starts the next attempt.
+    if (this.scheduled || this.retryTimer || this.closed) return;
     this.scheduled = true;
     setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
-    if (this.flushing) {
-      await this.flushing.catch(() => undefined);
-    }
+    // One write at a time: a later batch landing while an earlier one fails would count the
+    // earlier rows as written.
+    while (this.flushing) await this.flushing.catch(() => undefined);
     this.scheduled = false;
+    if (this.retryTimer || this.closed) return;
+    const gen = this.queuedGen;
     const runs = [...this.pendingRuns.values()];
     const events = this.pendingEvents;
     const meta = [...this.pendingMeta.entries()];
-    const waiters = this.waiters;
     this.pendingRuns = new Map();
     this.pendingEvents = [];
     this.pendingMeta = new Map();
-    this.waiters = [];
     if (runs.length === 0 && events.length === 0 && meta.length === 0) {
-      for (const w of waiters) w.resolve();
+      this.written(gen);
       return;
     }
     const t0 = performance.now();
     this.flushing = this.write(runs, events, meta);
     try {
       await this.flushing;
+      this.failures = 0;
       this.flushStats.batches++;
       this.flushStats.totalMs += performance.now() - t0;
       this.flushStats.runs += runs.length;
       this.flushStats.events += events.length;
-      for (const w of waiters) w.resolve();
+      this.written(gen);
     } catch (e) {
-      for (const w of waiters) w.reject(e as Error);
+      this.failed(gen, runs, events, meta, e as Error);
     } finally {
       this.flushing = null;
     }
+  }
+
+  private written(gen: number): void {
+    this.writtenGen = Math.max(this.writtenGen, gen);
+    const done = this.waiters.filter((w) => w.gen <= this.writtenGen);
+    this.waiters = this.waiters.filter((w) => w.gen > this.writtenGen);
+    for (const w of done) w.resolve();
+  }
+
+  /**
+   * A failed batch is never dropped: dropping it would leave a gap in history that the next
+   * batch writes past. Its rows go back in front of whatever was queued since (a run's newer
+   * row wins) and are retried with backoff; callers waiting on it hear of the failure after a
+   * few attempts, while the rows stay queued until a write succeeds.
+   */
+  private failed(gen: number, runs: RunRow[], events: EventRow[], meta: [string, string][], e: Error): void {
+    this.failures++;
+    this.flushStats.failures++;
+    const newerRuns = this.pendingRuns;
+    this.pendingRuns = new Map(runs.map((r) => [r.runId, r]));
+    for (const [id, r] of newerRuns) this.pendingRuns.set(id, r);
+    this.pendingEvents = [...events, ...this.pendingEvents];
+    const newerMeta = this.pendingMeta;
+    this.pendingMeta = new Map(meta);
+    for (const [k, v] of newerMeta) this.pendingMeta.set(k, v);
+    for (const w of this.waiters) if (w.gen <= gen) w.attemptsLeft--;
+    const given = this.waiters.filter((w) => w.attemptsLeft <= 0);
+    this.waiters = this.waiters.filter((w) => w.attemptsLeft > 0);
+    for (const w of given) w.reject(e);
+    const delay = Math.min(RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);
+    this.log(
+      `group commit failed (attempt ${this.failures}, ${runs.length} run(s), ${events.length} event(s)), retrying in ${delay} ms: ${e.message}`,
+    );
+    if (this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.schedule();
+    }, delay);
   }
 
   /**
@@ -161,6 +223,7 @@ export class Store {
    * instead of one per statement (each of which would wait for the busy JS thread).
    */
   private async write(runs: RunRow[], events: EventRow[], meta: [string, string][]): Promise<void> {
+    if (this.beforeWrite) await this.beforeWrite({ runs, events });
     const sql: string[] = ['BEGIN'];
     for (let i = 0; i < runs.length; i += RUNS_PER_STATEMENT) {
       const rows = runs
@@ -209,7 +272,10 @@ export class Store {
   }
 
   async close(): Promise<void> {
-    await this.committed();
+    await this.committed().catch((e: Error) => this.log(`closing with rows not written: ${e.message}`));
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.flushing?.catch(() => undefined);
     await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
 }

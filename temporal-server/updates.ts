@@ -19,8 +19,17 @@ const STAGES = ['ADMITTED', 'ACCEPTED', 'COMPLETED'] as const;
 const stageName = (s: string) => `UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_${s}`;
 const LONG_POLL_MS = 20_000;
 
+type View = Pick<UpdateState, 'stage' | 'outcome'>;
+
 export class Updates {
   private waiters = new Map<string, Set<() => void>>();
+  /**
+   * What callers may see of an update whose latest changes are not on disk yet: the stage and
+   * outcome as last committed. An outcome reported before its commit could be taken back by a
+   * crash — the caller told "done", the restarted server running the update again.
+   */
+  private held = new Map<string, { view: View; changes: number }>();
+  private stopped = false;
 
   constructor(private readonly engine: Engine) {}
 
@@ -30,6 +39,28 @@ export class Updates {
 
   private notify(run: Run, id: string): void {
     for (const fn of this.waiters.get(this.key(run, id)) ?? []) fn();
+  }
+
+  private view(run: Run, id: string): View | undefined {
+    return this.held.get(this.key(run, id))?.view ?? run.updates[id];
+  }
+
+  /** Changes an update's state now and lets callers see the change once it is committed. */
+  private change(run: Run, id: string, apply: (u: UpdateState) => void): void {
+    const u = run.updates[id];
+    if (!u) return;
+    const k = this.key(run, id);
+    const h = this.held.get(k) ?? { view: { stage: u.stage, outcome: u.outcome }, changes: 0 };
+    this.held.set(k, h);
+    h.changes++;
+    apply(u);
+    const after: View = { stage: u.stage, outcome: u.outcome };
+    this.engine.markDirty(run);
+    this.engine.afterDurable(() => {
+      h.view = after;
+      if (--h.changes === 0) this.held.delete(k);
+      this.notify(run, id);
+    });
   }
 
   async update(req: Obj, onCancel: (fn: () => void) => () => void): Promise<Obj> {
@@ -60,7 +91,7 @@ export class Updates {
       STAGES.findIndex((s) => stageName(s) === wanted),
     );
     const reached = () => {
-      const u = run.updates[id];
+      const u = this.view(run, id);
       return !u || u.outcome !== null || STAGES.indexOf(stageOf(u)) >= want;
     };
     if (!reached()) {
@@ -69,7 +100,7 @@ export class Updates {
         const set = this.waiters.get(k) ?? new Set();
         this.waiters.set(k, set);
         const done = () => {
-          if (!reached() && !cancelled && Date.now() < deadline) return;
+          if (!reached() && !cancelled && !this.stopped && Date.now() < deadline) return;
           clearTimeout(timer);
           off();
           set.delete(done);
@@ -86,12 +117,18 @@ export class Updates {
         set.add(done);
       });
     }
-    const u = run.updates[id];
+    const u = this.view(run, id);
     return {
       updateRef: { workflowExecution: { workflowId: run.workflowId, runId: run.runId }, updateId: id },
       outcome: u?.outcome ?? null,
       stage: stageName(u ? stageOf(u) : 'COMPLETED'),
     };
+  }
+
+  /** Shutdown: callers waiting for a stage are answered with the stage reached. */
+  stop(): void {
+    this.stopped = true;
+    for (const set of [...this.waiters.values()]) for (const fn of [...set]) fn();
   }
 
   /** The update requests to deliver with the task being started; unhandled ones go again. */
@@ -143,23 +180,22 @@ export class Updates {
         acceptedRequestSequencingEventId: m.body.acceptedRequestSequencingEventId,
         acceptedRequest: m.body.acceptedRequest,
       });
-      if (u) {
+      this.change(run, m.protocolInstanceId, (u) => {
         u.stage = 'accepted';
         u.acceptedEventId = ev.eventId;
-      }
+      });
     } else if (m.kind === 'Response') {
       this.engine.append(run, 'WORKFLOW_EXECUTION_UPDATE_COMPLETED', {
         meta: m.body.meta,
         acceptedEventId: u?.acceptedEventId ?? 0,
         outcome: m.body.outcome,
       });
-      if (u) {
+      this.change(run, m.protocolInstanceId, (u) => {
         u.stage = 'completed';
         u.outcome = m.body.outcome;
-      }
+      });
     }
     void completedId;
-    this.notify(run, m.protocolInstanceId);
   }
 
   /** After a completion: rejections resolve their callers; requests the worker ignored go again. */
@@ -167,9 +203,10 @@ export class Updates {
     for (const m of messages.values()) {
       const u = run.updates[m.protocolInstanceId];
       if (m.kind !== 'Rejection' || !u) continue;
-      u.stage = 'rejected';
-      u.outcome = { failure: m.body.failure };
-      this.notify(run, u.id);
+      this.change(run, u.id, (x) => {
+        x.stage = 'rejected';
+        x.outcome = { failure: m.body.failure };
+      });
     }
     let again = false;
     for (const u of Object.values(run.updates)) {
@@ -191,16 +228,17 @@ export class Updates {
   onClose(run: Run): void {
     for (const u of Object.values(run.updates)) {
       if (u.outcome !== null) continue;
-      u.stage = 'completed';
-      u.outcome = {
-        failure: { message: 'Workflow Update failed because the Workflow completed before the Update completed.', source: 'Server' },
-      };
-      this.notify(run, u.id);
+      this.change(run, u.id, (x) => {
+        x.stage = 'completed';
+        x.outcome = {
+          failure: { message: 'Workflow Update failed because the Workflow completed before the Update completed.', source: 'Server' },
+        };
+      });
     }
   }
 }
 
-function stageOf(u: UpdateState): (typeof STAGES)[number] {
+function stageOf(u: View): (typeof STAGES)[number] {
   if (u.stage === 'accepted') return 'ACCEPTED';
   if (u.stage === 'completed' || u.stage === 'rejected') return 'COMPLETED';
   return 'ADMITTED';

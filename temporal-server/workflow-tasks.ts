@@ -95,8 +95,8 @@ export class WorkflowTasks {
     const commands: Obj[] = req.commands ?? [];
     this.queries.answerAttached(run, req.queryResults ?? {});
     const sticky = req.stickyAttributes?.workerTaskQueue?.name;
-    if (sticky) this.engine.setSticky(run, sticky, msFromDuration(req.stickyAttributes.scheduleToStartTimeout));
-    else this.engine.clearSticky(run);
+    if (sticky) this.engine.sticky.set(run, sticky, msFromDuration(req.stickyAttributes.scheduleToStartTimeout));
+    else this.engine.sticky.clear(run);
     const closing = commands.some((c) => CLOSED_BY_COMMAND[c.commandType]);
     if (closing && (run.buffered.length > 0 || this.updates.hasUndelivered(run))) {
       // New events arrived while the worker decided to close: it must see them first. The
@@ -153,7 +153,7 @@ export class WorkflowTasks {
   failTask(run: Run, cause: string, failure: Obj | null, identity: string): void {
     const wft = run.wft!;
     // The worker dropped (or must drop) its cached run: the retry goes out with full history.
-    this.engine.clearSticky(run);
+    this.engine.sticky.clear(run);
     this.engine.append(run, 'WORKFLOW_TASK_FAILED', {
       scheduledEventId: wft.scheduledEventId,
       startedEventId: wft.startedEventId,
@@ -186,7 +186,7 @@ export class WorkflowTasks {
       startedEventId: run.wft.startedEventId,
       timeoutType: 'TIMEOUT_TYPE_START_TO_CLOSE',
     });
-    this.engine.clearSticky(run);
+    this.engine.sticky.clear(run);
     this.retryAfterProblem(run, 'TIMED_OUT');
     this.queries.dispatchWaiting(run);
   }

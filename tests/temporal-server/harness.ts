@@ -3,8 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startTemporalServer, type TemporalServer } from '../../temporal-server';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { startTemporalServer, type TemporalServer, type TemporalServerOptions } from '../../temporal-server';
 import { createTestActivities } from './activities';
 
 let runtimeInstalled = false;
@@ -31,14 +39,24 @@ export interface Env {
   stop(): Promise<void>;
 }
 
+export interface EnvOptions {
+  virtualClock?: false | 'auto' | 'manual';
+  taskQueue?: string;
+  /** reuse this directory's database (a restart) and leave it behind on stop */
+  dir?: string;
+  server?: Partial<TemporalServerOptions>;
+  worker?: Partial<WorkerOptions>;
+}
+
 /** Server (virtual clock unless told otherwise), a running worker with the test activities, a client. */
-export async function startEnv(opts: { virtualClock?: false | 'auto' | 'manual'; taskQueue?: string } = {}): Promise<Env> {
+export async function startEnv(opts: EnvOptions = {}): Promise<Env> {
   quietRuntime();
-  const dir = mkdtempSync(join(tmpdir(), 'q2c-temporal-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'q2c-temporal-'));
   const server = await startTemporalServer({
     dbPath: join(dir, 'temporal.sqlite'),
     virtualClock: opts.virtualClock ?? 'auto',
     log: () => {},
+    ...opts.server,
   });
   const taskQueue = opts.taskQueue ?? 'conformance';
   const calls = new Map<string, number>();
@@ -48,6 +66,7 @@ export async function startEnv(opts: { virtualClock?: false | 'auto' | 'manual';
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createTestActivities(calls),
+    ...opts.worker,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
@@ -60,12 +79,12 @@ export async function startEnv(opts: { virtualClock?: false | 'auto' | 'manual';
     taskQueue,
     dir,
     stop: async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await nc.close();
       await connection.close();
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
