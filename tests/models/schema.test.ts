@@ -48,6 +48,7 @@ const EXPECTED_TABLES = [
   'approval_steps',
   'approval_decisions',
   'audit_logs',
+  'console_sessions',
   'document_sequences',
 ];
 
@@ -100,12 +101,20 @@ describe.each(kinds)('schema on %s', (kind) => {
   });
 
   it('the down migrations remove the schema and up brings it back', async () => {
+    const userColumns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('users'));
     await migrator(t.db).down();
+    expect(await tables()).not.toContain('console_sessions');
+    expect(await userColumns()).not.toContain('password_hash');
+    expect(await tables()).toContain('outbox_messages');
+    // a database of the release before: 0003 adds the columns it lacks
+    await migrate(t.db);
+    expect(await userColumns()).toEqual(expect.arrayContaining(['password_hash', 'failed_sign_ins', 'locked_until']));
+    await migrator(t.db).down({ to: '0002-outbox' });
     expect(await tables()).not.toContain('outbox_messages');
     expect(await tables()).toContain('customers');
     await migrator(t.db).down({ to: 0 });
     expect(await tables()).not.toContain('customers');
-    expect(await migrate(t.db)).toEqual(['0001-baseline', '0002-outbox']);
+    expect(await migrate(t.db)).toEqual(['0001-baseline', '0002-outbox', '0003-console-auth']);
     expect(await tables()).toContain('customers');
     expect(await tables()).toContain('outbox_messages');
   });
