@@ -2,14 +2,15 @@ import { request as httpRequest, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { consoleRoutes } from '../../app/console';
 import { consoleNeedsSignIn, isLoopback } from '../../app/console-auth';
-import { LOCK_MINUTES, MAX_FAILURES, setPassword } from '../../app/console-sign-in';
+import { sessionUser } from '../../app/console-session';
+import { LOCK_MINUTES, MAX_FAILURES, setPassword, signIn as signInDirect } from '../../app/console-sign-in';
 import { baseUrl, createHttpApp, listen } from '../../app/http';
 import { hashPassword, verifyPassword } from '../../app/passwords';
 import { handleText } from '../../bot/dispatch';
 import { loadConfig } from '../../config';
 import { seedDemoCompany } from '../../models/seed/demo-company';
 import { setPasswordCli } from '../e2e/app';
-import { freshDb, type TestDb } from '../helpers/db';
+import { dbKinds, freshDb, type TestDb } from '../helpers/db';
 
 // The real message handler, watched: which login the console hands it.
 vi.mock('../../bot/dispatch', async (importOriginal) => {
@@ -74,6 +75,41 @@ describe('scrypt password hashes', () => {
     expect(await verifyPassword(PASSWORD, null)).toBe(false);
     expect(await verifyPassword(PASSWORD, 'scrypt$3$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe(false);
     expect(await verifyPassword(PASSWORD, a.replace(/\$[\w-]+$/, '$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'))).toBe(false);
+  });
+});
+
+const kinds = await dbKinds();
+
+describe.each(kinds)('sign-in records on %s', (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await freshDb(kind);
+    await seedDemoCompany(t.db);
+    await setPassword(t.db, 'lina', PASSWORD, T0);
+  });
+  afterAll(async () => t?.drop());
+
+  it('counts failures in the user row, locks at the limit, and a session outlives neither its expiry nor a new password', async () => {
+    let now = T0;
+    const deps = { db: t.db, now: () => now };
+    const attempt = (password: string) => signInDirect(deps, 'lina', password, { ip: '127.0.0.1' });
+    for (let i = 1; i < MAX_FAILURES; i++) {
+      expect(await attempt('nope')).toMatchObject({ ok: false, status: 401 });
+      expect((await t.db.models.User.findOne({ where: { login: 'lina' }, raw: true }))?.failedSignIns).toBe(i);
+    }
+    expect(await attempt('nope')).toMatchObject({ ok: false, status: 429, retryAfterS: LOCK_MINUTES * 60 });
+    const locked = (await t.db.models.User.findOne({ where: { login: 'lina' }, raw: true }))!;
+    expect(locked.failedSignIns).toBe(0);
+    expect(new Date(locked.lockedUntil!).getTime()).toBe(T0.getTime() + LOCK_MINUTES * 60_000);
+    expect(await attempt(PASSWORD)).toMatchObject({ ok: false, status: 429 });
+
+    now = new Date(T0.getTime() + LOCK_MINUTES * 60_000);
+    const ok = await attempt(PASSWORD);
+    if (!ok.ok) throw new Error(ok.error);
+    expect(await sessionUser(t.db, ok.token, now)).toMatchObject({ login: 'lina' });
+    expect(await sessionUser(t.db, ok.token, ok.expiresAt)).toBeNull();
+    await setPassword(t.db, 'lina', PASSWORD, now);
+    expect(await sessionUser(t.db, ok.token, now)).toBeNull();
   });
 });
 
