@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { consoleRoutes, endConsoleStreams } from './app/console';
-import { createHttpApp, listen } from './app/http';
+import { consoleNeedsSignIn } from './app/console-auth';
+import { baseUrl, createHttpApp, listen } from './app/http';
 import { createLogger } from './app/logger';
 import { startTemporal } from './app/temporal';
 import { startWorker } from './app/worker';
@@ -56,8 +56,10 @@ async function main(): Promise<void> {
     new Client({ connection: temporal.connection, namespace: config.temporal.namespace }),
     config.temporal.taskQueue,
   );
-  const chatConsole = consoleRoutes({ db, config, now: () => new Date(), flows });
-  const server: Server = await listen(createHttpApp({ db, temporal, worker }, chatConsole), config.app.port);
+  // Off loopback the console asks everyone to sign in (app/console-auth.ts, README "Exposing the console").
+  const requireSignIn = consoleNeedsSignIn(config.app);
+  const chatConsole = consoleRoutes({ db, config, now: () => new Date(), flows }, { requireSignIn });
+  const server: Server = await listen(createHttpApp({ db, temporal, worker }, chatConsole), config.app.port, config.app.host);
   running.push({
     name: 'http',
     stop: () =>
@@ -66,8 +68,9 @@ async function main(): Promise<void> {
         server.close(() => r());
       }),
   });
-  const { port } = server.address() as AddressInfo;
-  if (!stopping) log.info(`已启动 ready: http://localhost:${port}/healthz — 控制台 console: http://localhost:${port}/`);
+  const base = baseUrl(server);
+  const signIn = requireSignIn ? '需要登录 sign-in required' : '本机演示，可选用户 loopback demo, user picker';
+  if (!stopping) log.info(`已启动 ready: ${base}/healthz — 控制台 console: ${base}/ (${signIn})`);
 }
 
 main().catch((e) => {

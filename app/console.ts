@@ -6,17 +6,19 @@ import { handleAction } from '../bot/actions';
 import { type BotDeps, handleText } from '../bot/dispatch';
 import { inboxSince } from '../bot/outbox';
 import { loadUser } from '../bot/user-context';
+import { actingLogin, authRoute, type ConsoleIdentity, describeUser, identify, signInRequired } from './console-auth';
 import { forPage, serverStopped, stream, waitForNews, watchPushes, withHtml } from './console-delivery';
+import { BadRequest, cursorParam, intParam, jsonBody, optionalComment, queryParam, requireString, requireValue } from './console-request';
 
 export { endConsoleStreams, openConsoleStreams } from './console-delivery';
 
 /**
- * The local web chat console: the page at / and the HTTP API it uses (README "Console API").
+ * The web chat console: the page at / and the HTTP API it uses (README "Console API"); who a
+ * request acts for, and signing in, in app/console-auth.ts.
  * Cards come back as the neutral JSON (so a program can find a button) plus their HTML.
  * Pushes (bot/outbox) are read by cursor: a page of them (`inbox`, optionally long-polled) or a
  * Server-Sent Events stream (app/console-delivery.ts).
  */
-const MAX_BODY = 64 * 1024;
 const PAGE = join(__dirname, '..', 'web', 'console.html');
 const MAX_LIMIT = 200;
 const MAX_WAIT_S = 25;
@@ -26,121 +28,29 @@ export interface ConsoleOptions {
   pollMs?: number;
   /** how often an open stream sends a comment line to keep proxies from closing it (ms) */
   heartbeatMs?: number;
+  /**
+   * Every API request must be signed in and acts as its session (main.ts: HOST is not a
+   * loopback address, or CONSOLE_SIGN_IN=always). Even when false, only a loopback request to
+   * a loopback-bound server gets the demo's user picker (app/console-auth.ts).
+   */
+  requireSignIn?: boolean;
 }
 
-class BadRequest extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
+/** Everyone the demo's picker offers. */
+async function demoUsers(deps: BotDeps) {
+  const users = await deps.db.models.User.findAll({ where: { active: true }, order: [['id', 'ASC']] });
+  const roles = await deps.db.models.Role.findAll();
+  return users.map((u) => ({
+    userId: u.login,
+    name: u.name,
+    role: u.roleCode,
+    roleName: roles.find((r) => r.code === u.roleCode)?.nameZh ?? u.roleCode,
+  }));
 }
 
-async function jsonBody(ctx: Koa.Context): Promise<Record<string, unknown>> {
-  if (!ctx.is('application/json')) throw new BadRequest('body', 'expected Content-Type: application/json');
-  const raw = await readBody(ctx);
-  try {
-    const v = JSON.parse(raw);
-    if (!isPlainObject(v)) throw new Error('not an object');
-    return v;
-  } catch {
-    throw new BadRequest('body', 'expected a JSON object');
-  }
-}
-
-/**
- * The request body as text, at most MAX_BODY bytes. Read with plain stream events: an async
- * iterator over the request costs more than the rest of a stock answer's HTTP handling. A
- * body over the limit is refused at once; the rest of it is discarded and the connection
- * closed after the answer.
- */
-function readBody(ctx: Koa.Context): Promise<string> {
-  const req = ctx.req;
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    const done = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        done();
-        req.resume();
-        ctx.set('Connection', 'close');
-        reject(new BadRequest('body', `body larger than ${MAX_BODY} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const onError = (e: Error) => {
-      done();
-      reject(e);
-    };
-    const onAborted = () => onError(new Error('request aborted'));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
-  });
-}
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-function requireString(body: Record<string, unknown>, field: string, max: number): string {
-  const v = body[field];
-  if (typeof v !== 'string' || v.trim() === '') throw new BadRequest(field, `${field} is required (a non-empty string)`);
-  if (v.length > max) throw new BadRequest(field, `${field} is longer than ${max} characters`);
-  return v;
-}
-
-/** A card button's value: a flat object of strings, finite numbers and booleans (bot/cards/card.ts). */
-function requireValue(body: Record<string, unknown>): Record<string, string | number | boolean> {
-  const v = body.value;
-  if (!isPlainObject(v)) throw new BadRequest('value', 'value is required (a JSON object)');
-  for (const [k, x] of Object.entries(v)) {
-    if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x))))
-      throw new BadRequest('value', `value.${k} must be a string, a number or a boolean`);
-  }
-  return v as Record<string, string | number | boolean>;
-}
-
-function optionalComment(body: Record<string, unknown>): string | undefined {
-  const v = body.comment;
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new BadRequest('comment', 'comment must be a string');
-  if (v.length > 500) throw new BadRequest('comment', 'comment is longer than 500 characters');
-  return v.trim() === '' ? undefined : v;
-}
-
-/** One query parameter as a string (undefined when absent); repeated parameters are refused. */
-function queryParam(ctx: Koa.Context, name: string): string | undefined {
-  const v = ctx.query[name];
-  if (Array.isArray(v)) throw new BadRequest(name, `${name} is given more than once`);
-  return v === undefined || v === '' ? undefined : v;
-}
-
-function cursorParam(raw: string | undefined, field: string): number {
-  if (raw === undefined) return 0;
-  if (!/^\d{1,15}$/.test(raw)) throw new BadRequest(field, `${field} must be a cursor (a non-negative integer)`);
-  return Number(raw);
-}
-
-function intParam(raw: string | undefined, field: string, min: number, max: number, dflt: number): number {
-  if (raw === undefined) return dflt;
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) < min || Number(raw) > max)
-    throw new BadRequest(field, `${field} must be an integer from ${min} to ${max}`);
-  return Number(raw);
-}
-
-/** The user a query names by login (the console's userId); 404 when there is no such active user. */
-async function queryUser(deps: BotDeps, ctx: Koa.Context): Promise<{ id: number; login: string }> {
-  const login = queryParam(ctx, 'userId');
-  if (login === undefined) throw new BadRequest('userId', 'userId is required');
-  if (login.length > 64) throw new BadRequest('userId', 'userId is longer than 64 characters');
+/** The user a query acts for (its `userId` in the demo, else the session's); 404 when the demo names no active user. */
+async function queryUser(deps: BotDeps, ctx: Koa.Context, who: ConsoleIdentity): Promise<{ id: number; login: string }> {
+  const login = actingLogin(who, queryParam(ctx, 'userId'));
   const user = await loadUser(deps.db, login);
   if (!user) throw new BadRequest('userId', `no user ${login}`, 404);
   return { id: user.id, login: user.login };
@@ -149,42 +59,41 @@ async function queryUser(deps: BotDeps, ctx: Koa.Context): Promise<{ id: number;
 export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Middleware {
   const pollMs = opts.pollMs ?? 1000;
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
+  const requireSignIn = opts.requireSignIn ?? false;
   return async (ctx, next) => {
     try {
+      // The page holds no data: it is served to anyone, and asks /console/api/me whether to show the sign-in form.
       if (ctx.method === 'GET' && ctx.path === '/') {
         ctx.type = 'html';
         ctx.body = readFileSync(PAGE, 'utf8');
         return;
       }
+      if (!ctx.path.startsWith('/console/api/')) return await next();
+      const who = await identify(deps, ctx, requireSignIn);
+      if (await authRoute(deps, ctx, who)) return;
+      if (who.mode === 'signed-out') throw signInRequired();
       if (ctx.method === 'GET' && ctx.path === '/console/api/users') {
-        const users = await deps.db.models.User.findAll({ where: { active: true }, order: [['id', 'ASC']] });
-        const roles = await deps.db.models.Role.findAll();
-        ctx.body = users.map((u) => ({
-          userId: u.login,
-          name: u.name,
-          role: u.roleCode,
-          roleName: roles.find((r) => r.code === u.roleCode)?.nameZh ?? u.roleCode,
-        }));
+        ctx.body = who.mode === 'session' ? [await describeUser(deps, who.user)] : await demoUsers(deps);
         return;
       }
       if (ctx.method === 'POST' && ctx.path === '/console/api/messages') {
         const body = await jsonBody(ctx);
-        const userId = requireString(body, 'userId', 64);
+        const userLogin = actingLogin(who, body.userId);
         const text = requireString(body, 'text', 2000);
         const messageId = typeof body.messageId === 'string' && body.messageId ? body.messageId : randomUUID();
-        const replies = await handleText(deps, { userLogin: userId, text, messageId });
+        const replies = await handleText(deps, { userLogin, text, messageId });
         ctx.body = { replies: replies.map(withHtml) };
         return;
       }
       if (ctx.method === 'POST' && ctx.path === '/console/api/actions') {
         const body = await jsonBody(ctx);
-        const userId = requireString(body, 'userId', 64);
+        const userLogin = actingLogin(who, body.userId);
         const cardId = requireString(body, 'cardId', 128);
         const action = requireString(body, 'action', 64);
         if (!/^[A-Za-z][\w.-]*$/.test(action)) throw new BadRequest('action', 'action must look like quote.submit');
         const value = requireValue(body);
         const comment = optionalComment(body);
-        const replies = await handleAction(deps, { userLogin: userId, cardId, action, value, ...(comment ? { comment } : {}) });
+        const replies = await handleAction(deps, { userLogin, cardId, action, value, ...(comment ? { comment } : {}) });
         ctx.body = { replies: replies.map(withHtml) };
         return;
       }
@@ -192,7 +101,7 @@ export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Mid
         const after = cursorParam(queryParam(ctx, 'after'), 'after');
         const limit = intParam(queryParam(ctx, 'limit'), 'limit', 1, MAX_LIMIT, 100);
         const wait = intParam(queryParam(ctx, 'wait'), 'wait', 0, MAX_WAIT_S, 0);
-        const user = await queryUser(deps, ctx);
+        const user = await queryUser(deps, ctx, who);
         const watch = wait > 0 ? watchPushes(user.id) : null;
         let page: Awaited<ReturnType<typeof inboxSince>>;
         try {
@@ -214,12 +123,13 @@ export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Mid
         // A reconnecting EventSource says where it got to; that wins over the URL's `after`.
         const lastEventId = ctx.get('Last-Event-ID');
         const after = lastEventId ? cursorParam(lastEventId, 'Last-Event-ID') : cursorParam(queryParam(ctx, 'after'), 'after');
-        const user = await queryUser(deps, ctx);
+        const user = await queryUser(deps, ctx, who);
         stream(deps, ctx, user.id, after, { pollMs, heartbeatMs, pageSize: MAX_LIMIT });
         return;
       }
     } catch (e) {
       if (e instanceof BadRequest) {
+        if (e.status === 401) ctx.set('WWW-Authenticate', 'Cookie realm="console"');
         ctx.status = e.status;
         ctx.body = { error: e.message, field: e.field };
         return;

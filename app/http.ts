@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { Db } from '../models/db';
 
@@ -43,9 +44,16 @@ export function createHttpApp(src: HealthSource, ...routes: Koa.Middleware[]): K
   return app;
 }
 
-export function listen(app: Koa, port: number): Promise<Server> {
+/** Binds 127.0.0.1 unless told otherwise: nothing is reachable from the network by accident. */
+export function listen(app: Koa, port: number, host = '127.0.0.1'): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, () => resolve(server));
+    const server = app.listen(port, host, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+/** The base URL of what the server really listens on (an IPv6 address in brackets). */
+export function baseUrl(server: Server): string {
+  const { address, family, port } = server.address() as AddressInfo;
+  return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
 }

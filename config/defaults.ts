@@ -2,7 +2,7 @@ import type { AppConfig } from './schema';
 
 /** Sensible defaults for a small trading company; every key can be overridden by file or env. */
 export const defaults: AppConfig = {
-  app: { port: 3000, timezone: 'Asia/Shanghai', logLevel: 'info', dataDir: './data' },
+  app: { port: 3000, host: '127.0.0.1', consoleSignIn: 'auto', timezone: 'Asia/Shanghai', logLevel: 'info', dataDir: './data' },
   database: { url: '', logSql: false },
   temporal: { address: '', namespace: 'default', taskQueue: 'q2c', embeddedPort: 7233 },
   approval: {

@@ -62,6 +62,10 @@ export const configSchema = z
       .object({
         // 0 = any free port (tests)
         port: z.number().int().min(0).max(65_535),
+        /** the address the HTTP server binds; anything but loopback makes the console require sign-in */
+        host: z.string().regex(/^[\w.:-]+$/, 'expected a host name or an IP address such as 127.0.0.1 or 0.0.0.0'),
+        /** auto: sign-in on any non-loopback bind; always: also on loopback (behind a reverse proxy on the same host) */
+        consoleSignIn: z.enum(['auto', 'always']),
         timezone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' }),
         logLevel: z.enum(['debug', 'info', 'warn', 'error']),
         dataDir: z.string().min(1),

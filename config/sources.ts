@@ -7,6 +7,8 @@ export type Origin = Map<string, string>;
 /** Well-known deployment variables; every other key is reachable as Q2C_SECTION__KEY_NAME. */
 export const ENV_ALIASES: Record<string, string> = {
   PORT: 'app.port',
+  HOST: 'app.host',
+  CONSOLE_SIGN_IN: 'app.consoleSignIn',
   APP_TIMEZONE: 'app.timezone',
   LOG_LEVEL: 'app.logLevel',
   DATA_DIR: 'app.dataDir',

@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import { defineApproval } from './approval';
 import { defineAuditLog } from './audit-log';
+import { defineConsoleSession } from './console-session';
 import { defineContract } from './contract';
 import { defineCustomer } from './customer';
 import { defineIdentity } from './identity';
@@ -51,6 +52,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineApproval(sequelize),
     ...defineAuditLog(sequelize),
     ...defineOutbox(sequelize),
+    ...defineConsoleSession(sequelize),
     ...defineSequence(sequelize),
   };
   associate(m);

@@ -1,7 +1,7 @@
 import { type CreationOptional, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import { ROLES } from '../config/schema';
 import { DATA_SCOPE } from '../domain/statuses';
-import { bool, enumOf, fk, looseId, pk, stamps, str } from './columns';
+import { bool, enumOf, fk, instant, looseId, pk, qty, stamps, str } from './columns';
 import { tableOptions } from './options';
 
 /** Roles, teams and users: who may do what, and whose data they see (P1). */
@@ -55,6 +55,11 @@ export function defineOrganisation(sequelize: Sequelize) {
     declare email: string | null;
     declare employeeNo: string | null;
     declare active: CreationOptional<boolean>;
+    /** the console password as app/passwords.ts stores it (scrypt params, salt, hash); null = cannot sign in */
+    declare passwordHash: CreationOptional<string | null>;
+    /** failed console sign-ins since the last success or lockout (app/console-sign-in.ts) */
+    declare failedSignIns: CreationOptional<number>;
+    declare lockedUntil: CreationOptional<Date | null>;
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
   }
@@ -69,6 +74,9 @@ export function defineOrganisation(sequelize: Sequelize) {
       email: str(128, { nullable: true }),
       employeeNo: str(32, { nullable: true }),
       active: bool(true),
+      passwordHash: str(255, { nullable: true }),
+      failedSignIns: qty({ defaultValue: 0 }),
+      lockedUntil: instant(),
       ...stamps(),
     },
     tableOptions(sequelize, 'users', [{ fields: ['team_id'] }, { fields: ['mobile'] }, { fields: ['email'] }]),

@@ -5,6 +5,10 @@ import { defaults, ENV_ALIASES } from '../config';
 
 const HELP: Record<string, string> = {
   'app.port': 'HTTP port of the web console and API',
+  'app.host':
+    'address the HTTP server binds: 127.0.0.1 = this machine only (the console then trusts its user picker); 0.0.0.0 or any other address = reachable from the network, every console request must sign in (npm run set-password -- <login>)',
+  'app.consoleSignIn':
+    'auto = sign-in required unless bound to loopback; always = required on loopback too (a reverse proxy on the same host)',
   'app.timezone': 'business time zone: due dates, aging and reminders count calendar days here',
   'app.logLevel': 'debug | info | warn | error',
   'app.dataDir': 'where the embedded default keeps its files (SQLite databases)',

@@ -2,12 +2,14 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import type { Db } from '../db';
 import * as m0001 from './0001-baseline';
 import * as m0002 from './0002-outbox';
+import * as m0003 from './0003-console-auth';
 import * as m0004 from './0004-approval-facts';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
 const MIGRATIONS = [
   { name: '0001-baseline', ...m0001 },
   { name: '0002-outbox', ...m0002 },
+  { name: '0003-console-auth', ...m0003 },
   { name: '0004-approval-facts', ...m0004 },
 ];
 

@@ -81,6 +81,10 @@ export function seedOrganisation(ctx: SeedContext): Org {
       email: `${login}@demo.q2c.cn`,
       employeeNo: `E${String(1001 + i)}`,
       active: true,
+      // no one can sign in to an exposed console until an admin sets a password (npm run set-password)
+      passwordHash: null,
+      failedSignIns: 0,
+      lockedUntil: null,
       createdAt: joined,
     });
     if (id !== i + 1) throw new Error('users must be numbered in list order (team managers rely on it)');

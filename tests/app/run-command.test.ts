@@ -36,6 +36,9 @@ describe('npm start', () => {
   it('on an empty database: migrates, seeds the demo company, starts the embedded Temporal server, serves /healthz, stops on SIGTERM', async () => {
     const run = start(env);
     const base = await run.ready;
+    // HOST defaults to 127.0.0.1, and the line says the address really bound, not a name for it
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(run.output()).toContain('loopback demo, user picker');
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
     const body = await res.json();

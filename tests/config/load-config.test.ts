@@ -18,7 +18,14 @@ function writeJson(obj: unknown): string {
 describe('loadConfig', () => {
   it('returns the defaults when nothing is set', () => {
     const c = load();
-    expect(c.app).toEqual({ port: 3000, timezone: 'Asia/Shanghai', logLevel: 'info', dataDir: './data' });
+    expect(c.app).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      consoleSignIn: 'auto',
+      timezone: 'Asia/Shanghai',
+      logLevel: 'info',
+      dataDir: './data',
+    });
     expect(c.approval.rules.map((r) => r.approverRole)).toEqual(['sales_manager', 'sales_director', 'finance']);
     expect(c.aging.buckets.map((b) => b.label)).toEqual(['0-30', '31-60', '61-90', '90+']);
     expect(c.reminders.dunningLadder.map((s) => s.daysOverdue)).toEqual([1, 7, 15, 30]);
@@ -36,6 +43,8 @@ describe('loadConfig', () => {
 
   it.each([
     ['PORT', '8080', (c: ReturnType<typeof load>) => c.app.port, 8080],
+    ['HOST', '0.0.0.0', (c: ReturnType<typeof load>) => c.app.host, '0.0.0.0'],
+    ['CONSOLE_SIGN_IN', 'always', (c: ReturnType<typeof load>) => c.app.consoleSignIn, 'always'],
     ['DATABASE_URL', 'postgres://u@h:5432/db', (c: ReturnType<typeof load>) => c.database.url, 'postgres://u@h:5432/db'],
     ['TEMPORAL_ADDRESS', 'temporal.local:7233', (c: ReturnType<typeof load>) => c.temporal.address, 'temporal.local:7233'],
     ['DB_LOG_SQL', 'yes', (c: ReturnType<typeof load>) => c.database.logSql, true],
@@ -71,6 +80,8 @@ describe('loadConfig', () => {
       /^config error: database\.url = "mysql:\/\/x" \(from env DATABASE_URL\): expected sqlite:<file> or postgres/,
     ],
     [{ TEMPORAL_ADDRESS: 'no port' }, /^config error: temporal\.address = "no port" .*host:port/],
+    [{ HOST: 'http://0.0.0.0' }, /^config error: app\.host = "http:\/\/0\.0\.0\.0" \(from env HOST\): expected a host name/],
+    [{ CONSOLE_SIGN_IN: 'never' }, /^config error: app\.consoleSignIn = "never" \(from env CONSOLE_SIGN_IN\)/],
     [{ DB_LOG_SQL: 'maybe' }, /^config error: DB_LOG_SQL = "maybe": expected true or false$/],
     [{ Q2C_NO__SUCH_KEY: '1' }, /^config error: Q2C_NO__SUCH_KEY = "1": expected a known setting/],
     [{ Q2C_REMINDERS__DUNNING_LADDER: '[oops' }, /^config error: Q2C_REMINDERS__DUNNING_LADDER = "\[oops": expected JSON \(an array\)$/],

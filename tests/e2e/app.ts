@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Card, Reply } from '../../bot/cards/card';
 
 /**
@@ -40,6 +41,17 @@ export interface RunningApp {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>;
 }
 
+/** Everything a child writes to stdout and stderr so far. Always drained: a full pipe would block its logging. */
+function drain(proc: ChildProcess): () => string {
+  let out = '';
+  const onData = (d: Buffer) => {
+    out += d;
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  return () => out;
+}
+
 /**
  * Starts the app on `dataDir` (SQLite, embedded Temporal, the demo company on first start) and
  * resolves once it logs its ready line. Rejects with its output if it exits or takes too long.
@@ -59,31 +71,25 @@ export async function startApp(dataDir: string, opts: { readyTimeoutMs?: number;
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  // Always drained: a full pipe would block the app's logging.
-  const onData = (d: Buffer) => {
-    out += d;
-  };
-  proc.stdout?.on('data', onData);
-  proc.stderr?.on('data', onData);
+  const output = drain(proc);
   const exited = new Promise<Exit>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   const timeoutMs = opts.readyTimeoutMs ?? 90_000;
   const base = await new Promise<string>((resolve, reject) => {
     const started = Date.now();
     const timer = setInterval(() => {
-      const m = /ready: (http:\/\/\S+)\/healthz/.exec(out);
+      const m = /ready: (http:\/\/\S+)\/healthz/.exec(output());
       if (m) {
         clearInterval(timer);
         resolve(m[1] as string);
       } else if (Date.now() - started > timeoutMs) {
         clearInterval(timer);
         proc.kill('SIGKILL');
-        reject(new Error(`app not ready after ${timeoutMs} ms:\n${out}`));
+        reject(new Error(`app not ready after ${timeoutMs} ms:\n${output()}`));
       }
     }, 50);
     void exited.then((e) => {
       clearInterval(timer);
-      reject(new Error(`app exited (code ${e.code}, signal ${e.signal}) before it was ready:\n${out}`));
+      reject(new Error(`app exited (code ${e.code}, signal ${e.signal}) before it was ready:\n${output()}`));
     });
   });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000): Promise<Exit> => {
@@ -95,7 +101,24 @@ export async function startApp(dataDir: string, opts: { readyTimeoutMs?: number;
       clearTimeout(timer);
     }
   };
-  return { base, dataDir, pid: proc.pid as number, output: () => out, exited, stop };
+  return { base, dataDir, pid: proc.pid as number, output, exited, stop };
+}
+
+/**
+ * `npm run set-password -- <login> --password-stdin` as an admin runs it, against the database
+ * `env` names (DATA_DIR or DATABASE_URL); resolves with its output, rejects when it fails.
+ */
+export async function setPasswordCli(env: Record<string, string>, login: string, password: string): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/set-password.ts', login, '--password-stdin'], {
+    cwd: ROOT,
+    env: { ...process.env, CONFIG_FILE: '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const output = drain(child);
+  child.stdin?.end(`${password}\n`);
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`set-password exited with ${code}:\n${output()}`);
+  return output();
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -111,6 +134,37 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * For one describe block: the app on a fresh data directory (with `env`, then `prepare` run on
+ * it) and a Chromium, started before its tests and stopped and removed after them.
+ */
+export function appAndBrowser(opts: { env?: Record<string, string>; prepare?: (app: RunningApp) => Promise<unknown> } = {}) {
+  const dataDir = freshDataDir();
+  const it = {} as { app: RunningApp; browser: Browser };
+  beforeAll(async () => {
+    it.app = await startApp(dataDir, opts.env ? { env: opts.env } : {});
+    await opts.prepare?.(it.app);
+    it.browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await it.browser?.close();
+    await it.app?.stop();
+    removeDataDir(dataDir);
+  });
+  return it;
+}
+
+/** Types `库存 A100` into the page and checks the stock card that answers (the demo company's 上海仓 row). */
+export async function askStockOfA100(page: Page): Promise<void> {
+  await page.fill('#text', '库存 A100');
+  await page.press('#text', 'Enter');
+  const stock = page.locator('section.card[data-card-id="stock:A100"]');
+  await stock.waitFor();
+  expect(await stock.locator('tbody tr').allInnerTexts()).toEqual(
+    expect.arrayContaining([expect.stringMatching(/上海仓\s+5000\s+0\s+5000\s+0/)]),
+  );
 }
 
 export interface Pushed {

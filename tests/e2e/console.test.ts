@@ -1,41 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDataDir, launchChromium, type RunningApp, removeDataDir, startApp } from './app';
+import { describe, expect, it } from 'vitest';
+import { appAndBrowser, askStockOfA100 } from './app';
 
 /**
  * The console as a person uses it: the real run command on a fresh data directory, Debian's
  * Chromium driven by playwright-core (scripts/test.mjs installs Chromium when it is missing).
  */
 describe('web chat console in Chromium', () => {
-  const dataDir = freshDataDir();
-  let app: RunningApp;
-  let base: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startApp(dataDir);
-    base = app.base;
-    browser = await launchChromium();
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    removeDataDir(dataDir);
-  });
+  const run = appAndBrowser();
 
   it('a rep asks for stock and gets the per-warehouse card; a manager quotes and sees margin and approvers', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/`);
+    const page = await run.browser.newPage();
+    await page.goto(`${run.app.base}/`);
     await page.waitForSelector('#user option[value="zhangwei"]', { state: 'attached' });
     await page.selectOption('#user', 'zhangwei');
-    await page.fill('#text', '库存 A100');
-    await page.press('#text', 'Enter');
-    const stock = page.locator('section.card[data-card-id="stock:A100"]');
-    await stock.waitFor();
-    expect(await stock.locator('tbody tr').allInnerTexts()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/上海仓\s+5000\s+0\s+5000\s+0/)]),
-    );
+    await askStockOfA100(page);
 
     await page.selectOption('#user', 'wangfang');
     await page.fill('#text', '报价 华东机电 A100×2000 B200×20 折扣12%');
@@ -50,8 +28,8 @@ describe('web chat console in Chromium', () => {
   }, 60_000);
 
   it('an unknown command gets the reason and an example', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/`);
+    const page = await run.browser.newPage();
+    await page.goto(`${run.app.base}/`);
     await page.waitForSelector('#user option[value="zhangwei"]', { state: 'attached' });
     await page.fill('#text', '库纯 A100');
     await page.press('#text', 'Enter');

@@ -48,6 +48,7 @@ const EXPECTED_TABLES = [
   'approval_steps',
   'approval_decisions',
   'audit_logs',
+  'console_sessions',
   'document_sequences',
 ];
 
@@ -101,9 +102,18 @@ describe.each(kinds)('schema on %s', (kind) => {
 
   it('the down migrations remove the schema and up brings it back', async () => {
     const columns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('approval_steps'));
+    const userColumns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('users'));
     expect(await columns()).toContain('facts');
     await migrator(t.db).down({ to: '0004-approval-facts' });
     expect(await columns()).not.toContain('facts');
+    await migrator(t.db).down({ to: '0003-console-auth' });
+    expect(await tables()).not.toContain('console_sessions');
+    expect(await userColumns()).not.toContain('password_hash');
+    expect(await tables()).toContain('outbox_messages');
+    // a database of the release before: 0003 and 0004 add the columns it lacks
+    await migrate(t.db);
+    expect(await userColumns()).toEqual(expect.arrayContaining(['password_hash', 'failed_sign_ins', 'locked_until']));
+    expect(await columns()).toContain('facts');
     await migrator(t.db).down({ to: '0002-outbox' });
     expect(await tables()).not.toContain('outbox_messages');
     expect(await tables()).toContain('customers');
