@@ -2,11 +2,10 @@ import { Op } from 'sequelize';
 import { requiredApprovals } from '../domain/approval-policy';
 import { businessDay } from '../domain/calendar';
 import type { BusinessEvent } from '../domain/events';
-import { availableByProduct } from '../models/approval-context';
 import { nextDocumentNumber } from '../models/sequence';
 import { activeUsersWithRole, userById, userDirectory } from '../models/user-directory';
 import type { ApprovalStepInfo, Bilingual } from '../workflows/messages';
-import { createApprovalSteps } from './approval';
+import { createApprovalActivities, createApprovalSteps } from './approval';
 import type { ActivityDeps } from './deps';
 import { createStockActivities } from './stock';
 
@@ -20,11 +19,18 @@ export const lineReservationKey = (orderId: number, lineNo: number) => `so:${ord
 export function createOrderActivities({ db, config, clock, notify }: ActivityDeps) {
   const { Quote, QuoteLine, SalesOrder, SalesOrderLine, Customer, ApprovalRequest, ApprovalStep, Product, Receivable, Task } = db.models;
   const stock = createStockActivities({ db, clock });
+  const approvals = createApprovalActivities({ db, config, clock, notify });
 
-  async function openOrder(input: { quoteId: number; submittedByUserId: number; workflowId: string }): Promise<{
+  /**
+   * The order from the quote, with its approval steps; with `sendFirstCard` the first step's
+   * card goes out in the same activity (one round trip of the flow fewer). The facts each card
+   * shows are stored when it is sent (activities/approval.ts), so none are returned here.
+   */
+  async function openOrder(input: { quoteId: number; submittedByUserId: number; workflowId: string; sendFirstCard?: boolean }): Promise<{
     orderId: number;
     orderNumber: string;
     steps: ApprovalStepInfo[];
+    firstCardSent?: boolean;
   }> {
     const quote = await Quote.findByPk(input.quoteId);
     if (!quote) throw new Error(`quote ${input.quoteId} not found`);
@@ -108,13 +114,8 @@ export function createOrderActivities({ db, config, clock, notify }: ActivityDep
         : [];
       return { order, steps: rows };
     });
-    const lines = await SalesOrderLine.findAll({ where: { salesOrderId: order.id } });
-    const products = await Product.findAll({ where: { id: { [Op.in]: lines.map((l) => l.productId) } } });
-    const available = await availableByProduct(
-      db,
-      lines.map((l) => l.productId),
-    );
-    const availableBySku = Object.fromEntries(products.map((p) => [p.sku, available.get(p.id) ?? 0]));
+    const first = steps[0];
+    if (input.sendFirstCard && first) await approvals.sendApprovalCard({ stepId: first.id, facts: {} });
     const users = (await userDirectory(db)).byId;
     return {
       orderId: order.id,
@@ -125,8 +126,9 @@ export function createOrderActivities({ db, config, clock, notify }: ActivityDep
         role: s.approverRole,
         approverUserId: s.approverUserId,
         approverName: users.get(s.approverUserId)?.name ?? '',
-        facts: { availableBySku },
+        facts: {},
       })),
+      ...(input.sendFirstCard ? { firstCardSent: first !== undefined } : {}),
     };
   }
 
@@ -172,10 +174,20 @@ export function createOrderActivities({ db, config, clock, notify }: ActivityDep
     return { backorders };
   }
 
-  async function orderSettlement({ orderId }: { orderId: number }): Promise<{ allShipped: boolean; allPaid: boolean }> {
+  /** Whether the order is shipped and paid; with `completeWhenDone` it is then completed in the same activity. */
+  async function orderSettlement({
+    orderId,
+    completeWhenDone,
+  }: {
+    orderId: number;
+    completeWhenDone?: boolean;
+  }): Promise<{ allShipped: boolean; allPaid: boolean; completed?: boolean }> {
     const lines = await SalesOrderLine.findAll({ where: { salesOrderId: orderId } });
     const open = await Receivable.count({ where: { salesOrderId: orderId, status: { [Op.in]: ['open', 'partially_paid'] } } });
-    return { allShipped: lines.every((l) => l.shippedQty >= l.qty), allPaid: open === 0 };
+    const s = { allShipped: lines.every((l) => l.shippedQty >= l.qty), allPaid: open === 0 };
+    if (!completeWhenDone) return s;
+    if (s.allShipped && s.allPaid) await completeOrder({ orderId });
+    return { ...s, completed: s.allShipped && s.allPaid };
   }
 
   async function completeOrder({ orderId }: { orderId: number }): Promise<void> {

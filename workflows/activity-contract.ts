@@ -19,10 +19,12 @@ export type ShipmentOutcome =
   | { ok: true; message: Bilingual; shipmentNumber: string; receivable: ReceivableCollectionInput; allShipped: boolean };
 
 export interface FlowActivities {
-  openOrder(input: { quoteId: number; submittedByUserId: number; workflowId: string }): Promise<{
+  /** with sendFirstCard, the first step's card goes out too (firstCardSent) */
+  openOrder(input: { quoteId: number; submittedByUserId: number; workflowId: string; sendFirstCard?: boolean }): Promise<{
     orderId: number;
     orderNumber: string;
     steps: ApprovalStepInfo[];
+    firstCardSent?: boolean;
   }>;
   checkCredit(input: { orderId: number }): Promise<{ over: boolean; overByFen: number; message: Bilingual }>;
   openCreditApproval(input: { orderId: number }): Promise<ApprovalStepInfo>;
@@ -35,7 +37,11 @@ export interface FlowActivities {
   rejectOrder(input: { orderId: number; stepId: number }): Promise<void>;
   confirmOrder(input: { orderId: number }): Promise<{ backorders: { sku: string; qty: number }[] }>;
   recordShipment(input: ShipInput & { orderId: number }): Promise<ShipmentOutcome>;
-  orderSettlement(input: { orderId: number }): Promise<{ allShipped: boolean; allPaid: boolean }>;
+  /** with completeWhenDone, a shipped and paid order is completed at once (completed) */
+  orderSettlement(input: {
+    orderId: number;
+    completeWhenDone?: boolean;
+  }): Promise<{ allShipped: boolean; allPaid: boolean; completed?: boolean }>;
   completeOrder(input: { orderId: number }): Promise<void>;
   /** ok false: refused (goods have shipped), nothing changed */
   cancelOrder(input: CancelInput & { orderId: number }): Promise<{ ok?: boolean; message: Bilingual }>;

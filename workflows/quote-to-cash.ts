@@ -44,6 +44,8 @@ const clickActs = proxyActivities<FlowActivities>({
 });
 /** patch ids (README "Changing a workflow safely"): open flows of older releases replay without them */
 const PATCH_RECHECK_AFTER_LOCK = 'recheck-phase-after-lock';
+/** back-to-back activities done as one: openOrder sends the first card, orderSettlement completes */
+const PATCH_MERGED_ACTIVITIES = 'merged-activities';
 
 export interface QuoteToCashInput {
   quoteId: number;
@@ -63,6 +65,10 @@ const SHIPPED_NO_CANCEL: Bilingual = {
   zh: '订单已有发货，不能取消；如需退回请办理退货',
   en: 'the order has shipments and cannot be cancelled; goods come back through a return',
 };
+const onlyApprover = (step: ApprovalStepInfo): Bilingual => ({
+  zh: `只有 ${step.approverName} 可以审批这一步`,
+  en: `only ${step.approverName} may decide this step`,
+});
 const STEP_CLOSED: Bilingual = { zh: '这一步审批尚未轮到或已结束', en: 'this approval step is not open' };
 const PHASE_WORDS: Record<OrderPhase, Bilingual> = {
   approval: { zh: '订单还在审批中', en: 'the order is still being approved' },
@@ -96,6 +102,8 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     backorders: [],
   };
   let busy = false;
+  /** until openOrder has answered: the first card may already be out */
+  let opening = true;
   let deciding = false;
   let current: ApprovalStepInfo | null = null;
   const facts = new Map<number, ApprovalFacts>();
@@ -125,6 +133,12 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     async (req) => {
       deciding = true;
       try {
+        if (opening) {
+          // accepted while the order was being opened (its first card goes out inside openOrder)
+          await condition(() => !opening);
+          if (current?.stepId !== req.stepId) return { ok: false, message: STEP_CLOSED };
+          if (req.userId !== current.approverUserId) return { ok: false, message: onlyApprover(current) };
+        }
         return await locked(async () => {
           // a cancel (or another decision) may have run while this click waited for the lock
           if (patched(PATCH_RECHECK_AFTER_LOCK) && (TERMINAL.includes(state.phase) || current?.stepId !== req.stepId))
@@ -161,10 +175,10 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
           });
         }
         if (TERMINAL.includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);
-        if (!current || current.stepId !== req.stepId) throw refuse(STEP_CLOSED);
-        if (req.userId !== current.approverUserId)
-          throw refuse({ zh: `只有 ${current.approverName} 可以审批这一步`, en: `only ${current.approverName} may decide this step` });
         if (deciding) throw refuse({ zh: '正在处理另一个操作，请稍候', en: 'another click is being processed' });
+        if (!current && opening) return; // its card is out; the handler waits until the flow knows the step
+        if (!current || current.stepId !== req.stepId) throw refuse(STEP_CLOSED);
+        if (req.userId !== current.approverUserId) throw refuse(onlyApprover(current));
       },
     },
   );
@@ -221,7 +235,7 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
   );
 
   /** one approval step: card → wait, with a reminder and then an escalation → the decision */
-  async function approvalStep(step: ApprovalStepInfo): Promise<Decision | 'cancelled'> {
+  async function approvalStep(step: ApprovalStepInfo, cardSent: boolean): Promise<Decision | 'cancelled'> {
     current = step;
     facts.set(step.stepId, step.facts);
     state.waitingFor = {
@@ -233,7 +247,7 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
       escalated: false,
     };
     const waiting = state.waitingFor;
-    await locked(() => acts.sendApprovalCard({ stepId: step.stepId, facts: step.facts }));
+    if (!cardSent) await locked(() => acts.sendApprovalCard({ stepId: step.stepId, facts: step.facts }));
     const done = () => cancelled() || decisions.has(step.stepId);
     if (!(await condition(done, input.reminderMs))) {
       await locked(async () => (done() ? undefined : acts.remindApprover({ stepId: step.stepId })));
@@ -254,15 +268,21 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     return phase;
   }
 
+  const merged = patched(PATCH_MERGED_ACTIVITIES);
   const opened = await locked(() =>
-    acts.openOrder({ quoteId: input.quoteId, submittedByUserId: input.submittedByUserId, workflowId: workflowInfo().workflowId }),
+    acts.openOrder({
+      quoteId: input.quoteId,
+      submittedByUserId: input.submittedByUserId,
+      workflowId: workflowInfo().workflowId,
+      sendFirstCard: merged,
+    }),
   );
   state.orderId = opened.orderId;
   state.orderNumber = opened.orderNumber;
 
   /** an approval step to its end: null when approved, else the phase the flow ends in */
-  async function approved(step: ApprovalStepInfo): Promise<OrderPhase | null> {
-    const outcome = await approvalStep(step);
+  async function approved(step: ApprovalStepInfo, cardSent = false): Promise<OrderPhase | null> {
+    const outcome = await approvalStep(step, cardSent);
     if (outcome === 'cancelled') return 'cancelled';
     if (outcome === 'approve') return null;
     await locked(() => acts.rejectOrder({ orderId: state.orderId, stepId: step.stepId }));
@@ -270,8 +290,9 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     return 'rejected';
   }
 
-  for (const step of opened.steps) {
-    const ended = await approved(step);
+  opening = false;
+  for (const [i, step] of opened.steps.entries()) {
+    const ended = await approved(step, i === 0 && opened.firstCardSent === true);
     if (ended) return end(ended);
   }
   if (cancelled()) return end('cancelled');
@@ -301,9 +322,9 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
     settleNeeded = false;
     const done = await locked(async () => {
       if (cancelled()) return false;
-      const s = await acts.orderSettlement({ orderId: state.orderId });
+      const s = await acts.orderSettlement({ orderId: state.orderId, completeWhenDone: merged });
       if (!(s.allShipped && s.allPaid)) return false;
-      await acts.completeOrder({ orderId: state.orderId });
+      if (!s.completed) await acts.completeOrder({ orderId: state.orderId });
       return true;
     });
     if (done) {
