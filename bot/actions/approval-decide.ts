@@ -1,3 +1,4 @@
+import { may, type OwnedRecord } from '../../domain/permissions';
 import type { Db } from '../../models/db';
 import type { DecideResult, Decision } from '../../workflows/messages';
 import { approvalCardFromBooks } from '../cards/approval';
@@ -26,6 +27,9 @@ export async function decideApproval(
   requestId: string,
   locale: Locale = 'zh',
 ): Promise<Reply[]> {
+  // a card the user may not open is answered like a step that does not exist: no flow, no card
+  const record = await stepRecord(deps.db, v.stepId);
+  if (!record || !may(user, 'approval.decide', record)) return [{ kind: 'text', text: t(locale, '没有找到该审批', 'No such approval') }];
   const pending = deps.flows.decide(
     v.workflowId,
     { stepId: v.stepId, userId: user.id, decision, comment: comment?.trim() || undefined },
@@ -44,11 +48,23 @@ export async function decideApproval(
     return [{ kind: 'text', text: t(locale, '已收到，正在处理，完成后卡片会自动更新', 'Received; the card updates when it is done') }];
   }
   const state = res.ok ? undefined : await refusedState(deps.db, v.stepId, res);
-  const card = await approvalCardFromBooks(deps.db, v.stepId, { canSeeCost: user.canSeeCost }, { state, locale });
+  const card = await approvalCardFromBooks(deps.db, v.stepId, { canSeeCost: may(user, 'cost.view') }, { state, locale });
   return [
     { kind: 'card', card },
     { kind: 'text', text: t(locale, res.message.zh, res.message.en) },
   ];
+}
+
+/** Whose an approval step is: its order's rep and team, and the step's approver. */
+async function stepRecord(db: Db, stepId: number): Promise<OwnedRecord | null> {
+  const step = await db.models.ApprovalStep.findByPk(stepId, { attributes: ['approvalRequestId', 'approverUserId'] });
+  const request = step ? await db.models.ApprovalRequest.findByPk(step.approvalRequestId) : null;
+  if (!step || !request) return null;
+  const order =
+    request.subjectType === 'quote'
+      ? await db.models.SalesOrder.findOne({ where: { quoteId: request.subjectId }, attributes: ['ownerUserId', 'teamId'] })
+      : await db.models.SalesOrder.findByPk(request.subjectId, { attributes: ['ownerUserId', 'teamId'] });
+  return order ? { ownerUserId: order.ownerUserId, teamId: order.teamId, approverUserId: step.approverUserId } : null;
 }
 
 /** An open step whose click was refused shows why; a decided or closed one shows how it ended. */
