@@ -2,12 +2,15 @@ import { Op } from 'sequelize';
 import { requiredApprovals } from '../domain/approval-policy';
 import { businessDay } from '../domain/calendar';
 import type { BusinessEvent } from '../domain/events';
+import { may } from '../domain/permissions';
 import { nextDocumentNumber } from '../models/sequence';
-import { activeUsersWithRole, userById, userDirectory } from '../models/user-directory';
+import { activeUsersWithRole, principalOf, userById, userDirectory } from '../models/user-directory';
 import type { ApprovalStepInfo, Bilingual } from '../workflows/messages';
 import { createApprovalActivities, createApprovalSteps } from './approval';
 import type { ActivityDeps } from './deps';
 import { createStockActivities } from './stock';
+
+const NOT_YOURS_TO_CANCEL = { zh: '您无权取消该订单', en: 'You may not cancel this order' };
 
 export const lineReservationKey = (orderId: number, lineNo: number) => `so:${orderId}:${lineNo}`;
 
@@ -240,6 +243,9 @@ export function createOrderActivities({ db, config, clock, notify }: ActivityDep
   }): Promise<{ ok: boolean; message: Bilingual }> {
     const order = await SalesOrder.findByPk(orderId);
     if (!order) throw new Error(`order ${orderId} not found`);
+    // the bot asked already; this holds for any other way in (API, a stale click)
+    const by = await principalOf(db, userId);
+    if (!by || !may(by, 'order.cancel', order)) return { ok: false, message: NOT_YOURS_TO_CANCEL };
     const shippedRefusal = {
       zh: `订单 ${order.number} 已有发货，不能取消；如需退回请办理退货`,
       en: `order ${order.number} has shipments and cannot be cancelled; goods come back through a return`,
@@ -248,8 +254,7 @@ export function createOrderActivities({ db, config, clock, notify }: ActivityDep
     if (order.status !== 'cancelled' && lines.some((l) => l.shippedQty > 0)) return { ok: false, message: shippedRefusal };
     let released = 0;
     for (const l of lines) released += (await stock.releaseStock({ idempotencyKey: lineReservationKey(orderId, l.lineNo) })).released;
-    const by = await userById(db, userId);
-    const why = `${by?.name ?? ''} 取消：${reason}`;
+    const why = `${by.name} 取消：${reason}`;
     const requests = await ApprovalRequest.findAll({
       where: {
         [Op.or]: [

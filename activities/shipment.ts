@@ -2,8 +2,10 @@ import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { addDays, businessDay } from '../domain/calendar';
 import { dueAt, dunningSchedule } from '../domain/dunning';
 import { formatFen, mulDivHalfUp } from '../domain/money';
+import { may } from '../domain/permissions';
 import { scopedKey } from '../models/idempotency-key';
 import { nextDocumentNumber } from '../models/sequence';
+import { principalOf } from '../models/user-directory';
 import type { ShipmentOutcome } from '../workflows/activity-contract';
 import type { Bilingual, ShipInput } from '../workflows/messages';
 import { receivableCollectionId } from '../workflows/messages';
@@ -124,6 +126,10 @@ export function createShipmentActivities({ db, config, clock, notify }: Activity
     if (problem) return { ok: false, message: problem };
     const order = await SalesOrder.findByPk(input.orderId);
     if (!order) throw new Error(`order ${input.orderId} not found`);
+    // the bot asked already; this holds for any other way in
+    const by = await principalOf(db, input.userId);
+    if (!by || !may(by, 'shipment.record', order))
+      return { ok: false, message: { zh: '您无权登记该订单的发货', en: 'You may not record a shipment of this order' } };
     // the order's products are read before the write lock is taken: a line never changes product
     const ordered = await SalesOrderLine.findAll({ where: { salesOrderId: order.id }, attributes: ['productId'] });
     const products = await Product.findAll({ where: { id: { [Op.in]: ordered.map((l) => l.productId) } } });

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config';
 import { businessDay } from '../domain/calendar';
+import { may } from '../domain/permissions';
 import type { Db } from '../models/db';
 import { type Reply, t } from './cards/card';
 import { customerCommand } from './commands/customer';
@@ -49,19 +50,20 @@ export async function handleText(deps: BotDeps, msg: IncomingText): Promise<Repl
     case 'stock':
       return stockCommand(deps.db, cmd.query, { today: businessDay(now), locale });
     case 'customer':
+      if (!may(user, 'customer.view')) return say('您无权查看客户资料', 'You may not see customer records');
       return customerCommand(deps.db, deps.config, user, cmd.query, { now, locale });
     case 'quote':
-      if (!['rep', 'sales_manager', 'sales_director', 'admin'].includes(user.roleCode))
-        return say('只有销售可以报价', 'Only sales can quote');
+      if (!may(user, 'quote.create')) return say('只有销售可以报价', 'Only sales can quote');
       return quoteCommand(deps.db, deps.config, user, cmd, { today: businessDay(now), locale });
     case 'order':
+      if (!may(user, 'order.view')) return say('您无权查看订单', 'You may not see orders');
       return orderCommand(deps.db, user, cmd.orderNo, { locale, flows: deps.flows, now });
     case 'payment':
       return paymentCommand(deps.db, user, cmd, { messageId: msg.messageId, locale, flows: deps.flows });
     case 'tasks':
       return tasksCommand(deps.db, user, { locale });
     case 'ship':
-      if (!['warehouse', 'admin'].includes(user.roleCode)) return say('只有仓库可以登记发货', 'Only the warehouse can ship');
+      if (!may(user, 'shipment.record')) return say('只有仓库可以登记发货', 'Only the warehouse can ship');
       return shipCommand(deps.db, deps.flows, user, cmd, { messageId: msg.messageId, locale });
   }
 }

@@ -1,14 +1,14 @@
+import type { Principal } from '../domain/permissions';
 import type { Db } from '../models/db';
 import { userDirectory } from '../models/user-directory';
 
-/** Who is asking, with what they may see: role, data scope and whether cost is visible (P1). */
-export interface UserContext {
-  id: number;
+/**
+ * Who is asking, with their role's rights: what they may do to which record is asked of
+ * domain/permissions (`may(user, action, record)`), never decided here.
+ */
+export interface UserContext extends Principal {
   login: string;
   name: string;
-  roleCode: string;
-  teamId: number | null;
-  dataScope: 'own' | 'team' | 'all';
   canSeeCost: boolean;
 }
 
@@ -32,11 +32,4 @@ export async function loadUser(db: Db, login: string): Promise<UserContext | nul
     dataScope: rights?.dataScope ?? 'own',
     canSeeCost: rights?.canSeeCost ?? false,
   };
-}
-
-/** A rep sees only their own customers; a manager their team's; the rest all of them. */
-export function canSeeCustomer(user: UserContext, customer: { ownerUserId: number; teamId: number | null }): boolean {
-  if (user.dataScope === 'all') return true;
-  if (user.dataScope === 'team') return customer.teamId !== null && customer.teamId === user.teamId;
-  return customer.ownerUserId === user.id;
 }

@@ -1,3 +1,4 @@
+import type { Principal } from '../domain/permissions';
 import type { Db } from './db';
 import { referenceCache } from './reference-cache';
 
@@ -56,6 +57,18 @@ export function userDirectory(db: Db): Promise<UserDirectory> {
 export async function userById(db: Db, id: number | null | undefined): Promise<DirectoryUser | null> {
   if (id == null) return null;
   return (await userDirectory(db)).byId.get(id) ?? null;
+}
+
+/**
+ * The user as domain/permissions sees them (role, team, the role's rights), or null when there
+ * is none or they are inactive: an activity re-checks the clicker with it.
+ */
+export async function principalOf(db: Db, id: number): Promise<(Principal & { name: string }) | null> {
+  const d = await userDirectory(db);
+  const u = d.byId.get(id);
+  if (!u?.active) return null;
+  const rights = d.rightsOf.get(u.roleCode) ?? { dataScope: 'own' as const, canSeeCost: false };
+  return { id: u.id, name: u.name, roleCode: u.roleCode, teamId: u.teamId, ...rights };
 }
 
 /** The active users holding a role, in id order. */

@@ -1,3 +1,4 @@
+import { may, type OwnedRecord } from '../../domain/permissions';
 import type { Db } from '../../models/db';
 import type { DecideResult, Decision } from '../../workflows/messages';
 import { approvalCardFromBooks } from '../cards/approval';
@@ -26,6 +27,9 @@ export async function decideApproval(
   requestId: string,
   locale: Locale = 'zh',
 ): Promise<Reply[]> {
+  // a card the user may not open is answered like a step that does not exist: no flow, no card
+  const record = await stepRecord(deps.db, v.stepId);
+  if (!record || !may(user, 'approval.decide', record)) return [{ kind: 'text', text: t(locale, '没有找到该审批', 'No such approval') }];
   const pending = deps.flows.decide(
     v.workflowId,
     { stepId: v.stepId, userId: user.id, decision, comment: comment?.trim() || undefined },
@@ -50,6 +54,18 @@ export async function decideApproval(
   ];
 }
 
+/** Whose an approval step is: its order's rep and team, and the step's approver. */
+async function stepRecord(db: Db, stepId: number): Promise<OwnedRecord | null> {
+  const step = await db.models.ApprovalStep.findByPk(stepId, { attributes: ['approvalRequestId', 'approverUserId'] });
+  const request = step ? await db.models.ApprovalRequest.findByPk(step.approvalRequestId) : null;
+  if (!step || !request) return null;
+  const order =
+    request.subjectType === 'quote'
+      ? await db.models.SalesOrder.findOne({ where: { quoteId: request.subjectId }, attributes: ['ownerUserId', 'teamId'] })
+      : await db.models.SalesOrder.findByPk(request.subjectId, { attributes: ['ownerUserId', 'teamId'] });
+  return order ? { ownerUserId: order.ownerUserId, teamId: order.teamId, approverUserId: step.approverUserId } : null;
+}
+
 /**
  * The card as it stands after the click. A recorded decision or a re-check that changed the
  * figures has just redrawn the clicker's copy (bot/notices/approval): that copy is the answer,
@@ -63,7 +79,7 @@ async function cardAfter(db: Db, user: UserContext, stepId: number, res: DecideR
   }
   const step = await db.models.ApprovalStep.findByPk(stepId, { attributes: ['status'] });
   const state = !res.ok && step?.status === 'pending' ? { kind: 'refused' as const, reason: res.message } : undefined;
-  return approvalCardFromBooks(db, stepId, { canSeeCost: user.canSeeCost }, { state, locale });
+  return approvalCardFromBooks(db, stepId, { canSeeCost: may(user, 'cost.view') }, { state, locale });
 }
 
 const failed = (e: Error) => ({ zh: `操作未能完成：${e.message}`, en: `the click could not be completed: ${e.message}` });

@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
 import type { AppConfig } from '../../config';
 import { ratioBp } from '../../domain/money';
+import { may } from '../../domain/permissions';
 import type { PricedLine } from '../../domain/pricing';
 import { policyApprovers } from '../../models/approvers';
 import type { Db } from '../../models/db';
@@ -82,7 +83,7 @@ export async function quoteCardFromBooks(
         maxManualDiscountBp: quote.manualDiscountBp,
       },
       approvals,
-      showCost: user.canSeeCost,
+      showCost: may(user, 'cost.view'),
       stage,
     },
     locale,

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config';
 import { businessDay } from '../../domain/calendar';
+import { type Action, may } from '../../domain/permissions';
 import type { Db } from '../../models/db';
 import type { Reply } from '../cards/card';
 import type { Flows } from '../flows';
@@ -7,6 +8,22 @@ import type { UserContext } from '../user-context';
 import { quoteCardFromBooks } from './quote-card';
 
 const HOUR = 3_600_000;
+
+/**
+ * The quote behind a click, when this user may act on it; else the answer. A quote is whose
+ * its rep and its customer's team are; one the user may not even see is answered exactly like
+ * one that does not exist, and a refusal names neither the customer, the rep nor the amount.
+ */
+async function quoteFor(db: Db, user: UserContext, quoteId: number, action: Action) {
+  const quote = await db.models.Quote.findByPk(quoteId);
+  const customer = quote ? await db.models.Customer.findByPk(quote.customerId, { attributes: ['teamId'] }) : null;
+  const record = quote && { ownerUserId: quote.ownerUserId, teamId: customer?.teamId ?? null };
+  if (!quote || !record || !may(user, 'customer.view', record)) return { refused: [text(`没有找到报价单 ${quoteId}`)] };
+  if (!may(user, action, record)) return { refused: [text('您无权操作该报价')] };
+  return { quote };
+}
+
+const text = (t: string): Reply => ({ kind: 'text', text: t });
 
 /** 提交审批 on a draft quote: starts its quote-to-cash flow (once, however often it is clicked). */
 export async function submitQuote(
@@ -17,10 +34,8 @@ export async function submitQuote(
   quoteId: number,
   now: Date,
 ): Promise<Reply[]> {
-  const quote = await db.models.Quote.findByPk(quoteId);
-  if (!quote) return [{ kind: 'text', text: `没有找到报价单 ${quoteId}` }];
-  if (quote.ownerUserId !== user.id && !['sales_manager', 'sales_director', 'admin'].includes(user.roleCode))
-    return [{ kind: 'text', text: `只有报价人可以提交 ${quote.number}` }];
+  const { quote, refused } = await quoteFor(db, user, quoteId, 'quote.submit');
+  if (!quote) return refused;
   if (quote.status === 'draft' && quote.validUntil < businessDay(now))
     return [{ kind: 'text', text: `报价 ${quote.number} 已于 ${quote.validUntil} 过期，请重新报价` }];
   if (quote.status !== 'draft' && !quote.workflowId) return [{ kind: 'text', text: `报价 ${quote.number} 不是草稿，不能提交` }];
@@ -39,10 +54,8 @@ export async function submitQuote(
 
 /** 取消 on a draft quote. */
 export async function cancelQuote(db: Db, config: AppConfig, user: UserContext, quoteId: number): Promise<Reply[]> {
-  const quote = await db.models.Quote.findByPk(quoteId);
-  if (!quote) return [{ kind: 'text', text: `没有找到报价单 ${quoteId}` }];
-  if (quote.ownerUserId !== user.id && !['sales_manager', 'sales_director', 'admin'].includes(user.roleCode))
-    return [{ kind: 'text', text: `只有报价人可以取消 ${quote.number}` }];
+  const { quote, refused } = await quoteFor(db, user, quoteId, 'quote.cancel');
+  if (!quote) return refused;
   const [n] = await db.writeTx((t) =>
     db.models.Quote.update({ status: 'cancelled' }, { where: { id: quoteId, status: 'draft' }, transaction: t }),
   );

@@ -2,14 +2,18 @@ import { Op } from 'sequelize';
 import type { AppConfig } from '../../config';
 import { agingReport } from '../../domain/aging';
 import { businessDay } from '../../domain/calendar';
+import { may } from '../../domain/permissions';
 import { creditPosition } from '../../models/credit-position';
 import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
 import { customerCard } from '../cards/customer';
 import { resolveOne } from '../resolve';
-import { canSeeCustomer, type UserContext } from '../user-context';
+import type { UserContext } from '../user-context';
 
-/** 客户 华东机电: the customer 360 card, within the user's data scope. */
+/**
+ * 客户 华东机电: the customer 360 card, for a customer the user may see; one they may not is
+ * answered exactly like one that does not exist.
+ */
 export async function customerCommand(
   db: Db,
   config: AppConfig,
@@ -23,7 +27,7 @@ export async function customerCommand(
   const all = await Customer.findAll({ attributes: ['id', 'code', 'name', 'ownerUserId', 'teamId'] });
   const hit = resolveOne(
     query,
-    all.filter((c) => canSeeCustomer(user, c)).map((c) => ({ code: c.code, name: c.name, value: c.id })),
+    all.filter((c) => may(user, 'customer.view', c)).map((c) => ({ code: c.code, name: c.name, value: c.id })),
   );
   if (!('found' in hit)) {
     if (hit.choices.length)
@@ -31,12 +35,6 @@ export async function customerCommand(
         `找到多个客户：${hit.choices.map((c) => c.name).join('、')}，请写全称`,
         `Several customers match: ${hit.choices.map((c) => c.name).join(', ')}`,
       );
-    const elsewhere = resolveOne(
-      query,
-      all.map((c) => ({ name: c.name, value: c.id })),
-    );
-    if ('found' in elsewhere)
-      return text(`您只能查看自己负责的客户：${elsewhere.found.name}`, `You can only see your own customers: ${elsewhere.found.name}`);
     return text(`没有找到客户“${query}”`, `No customer matches "${query}"`);
   }
   const c = (await Customer.findByPk(hit.found.value))!;

@@ -1,12 +1,12 @@
 import { formatFen } from '../../domain/money';
+import { may } from '../../domain/permissions';
 import { ORDER_STATUS } from '../../domain/statuses';
 import type { Db } from '../../models/db';
 import { elapsed } from '../../workflows/format';
 import type { OrderFlowState } from '../../workflows/messages';
-import { mayCancel } from '../actions/order-cancel';
 import { type Locale, type Reply, t } from '../cards/card';
 import type { Flows } from '../flows';
-import { canSeeCustomer, type UserContext } from '../user-context';
+import type { UserContext } from '../user-context';
 
 const PHASE_RANK: Record<OrderFlowState['phase'], number> = {
   approval: 0,
@@ -66,10 +66,9 @@ export async function orderCommand(
   const locale = opts.locale ?? 'zh';
   const { SalesOrder, SalesOrderLine, Product, Customer, Shipment, Receivable } = db.models;
   const order = await SalesOrder.findOne({ where: { number: orderNo } });
-  const customer = order ? await Customer.findByPk(order.customerId) : null;
+  // an order the user may not see is answered like one that does not exist
+  const customer = order && may(user, 'order.view', order) ? await Customer.findByPk(order.customerId) : null;
   if (!order || !customer) return [{ kind: 'text', text: t(locale, `没有找到订单 ${orderNo}`, `No order ${orderNo}`) }];
-  if (!canSeeCustomer(user, customer))
-    return [{ kind: 'text', text: t(locale, `您无权查看订单 ${orderNo}`, `You may not see order ${orderNo}`) }];
   const [lines, shipments, receivables] = await Promise.all([
     SalesOrderLine.findAll({ where: { salesOrderId: order.id }, order: [['lineNo', 'ASC']] }),
     Shipment.findAll({ where: { salesOrderId: order.id }, order: [['shippedAt', 'ASC']] }),
@@ -121,7 +120,7 @@ export async function orderCommand(
         },
         notes: notes.length ? notes : [t(locale, '尚未发货', 'not shipped yet')],
         buttons:
-          order.workflowId && CANCELLABLE.includes(order.status) && mayCancel(user, order)
+          order.workflowId && CANCELLABLE.includes(order.status) && may(user, 'order.cancel', order)
             ? [{ text: t(locale, '取消订单', 'Cancel order'), action: 'order.cancel', value: { orderId: order.id }, style: 'danger' }]
             : [],
       },

@@ -1,12 +1,11 @@
 import { createPaymentActivities } from '../../activities/payment';
+import { may } from '../../domain/permissions';
 import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
 import { paymentCard } from '../cards/payment';
 import type { Flows } from '../flows';
 import { resolveOne } from '../resolve';
-import { canSeeCustomer, type UserContext } from '../user-context';
-
-const MAY_RECORD = new Set(['finance', 'admin']);
+import type { UserContext } from '../user-context';
 
 /**
  * 回款 华东机电 30000 (finance): record the payment and write it off against the customer's
@@ -21,9 +20,9 @@ export async function paymentCommand(
 ): Promise<Reply[]> {
   const locale = opts.locale ?? 'zh';
   const text = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
-  if (!MAY_RECORD.has(user.roleCode)) return text('只有财务可以登记回款', 'Only finance can record payments');
+  if (!may(user, 'payment.record')) return text('只有财务可以登记回款', 'Only finance can record payments');
   const customers = (await db.models.Customer.findAll({ attributes: ['id', 'code', 'name', 'ownerUserId', 'teamId'] })).filter((c) =>
-    canSeeCustomer(user, c),
+    may(user, 'payment.record', c),
   );
   const hit = resolveOne(
     cmd.customer,

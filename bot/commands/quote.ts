@@ -3,6 +3,7 @@ import { Op } from 'sequelize';
 import type { AppConfig } from '../../config';
 import { atp } from '../../domain/atp';
 import { DomainError } from '../../domain/errors';
+import { may } from '../../domain/permissions';
 import { priceQuote } from '../../domain/pricing';
 import { approverFor, policyApprovers } from '../../models/approvers';
 import { creditPosition } from '../../models/credit-position';
@@ -11,7 +12,7 @@ import { nextDocumentNumber } from '../../models/sequence';
 import { type Locale, type Reply, t } from '../cards/card';
 import { type QuoteCardLine, quoteDraftCard } from '../cards/quote';
 import { resolveOne } from '../resolve';
-import { canSeeCustomer, type UserContext } from '../user-context';
+import type { UserContext } from '../user-context';
 import type { Item } from './grammar';
 
 /**
@@ -31,7 +32,8 @@ export async function quoteCommand(
   const { Customer, Product, PriceTier, StockLevel, PurchaseOrder, PurchaseOrderLine, Quote, QuoteLine } = db.models;
 
   const customers = await Customer.findAll({ attributes: ['id', 'code', 'name', 'ownerUserId', 'teamId'] });
-  const visible = customers.filter((c) => canSeeCustomer(user, c));
+  // a customer the user may not quote for is answered like one that does not exist
+  const visible = customers.filter((c) => may(user, 'quote.create', c));
   const hit = resolveOne(
     cmd.customer,
     visible.map((c) => ({ code: c.code, name: c.name, value: c.id })),
@@ -41,15 +43,6 @@ export async function quoteCommand(
       return text(
         `找到多个客户：${hit.choices.map((c) => c.name).join('、')}，请写全称`,
         `Several customers match: ${hit.choices.map((c) => c.name).join(', ')}`,
-      );
-    const elsewhere = resolveOne(
-      cmd.customer,
-      customers.map((c) => ({ name: c.name, value: c.id })),
-    );
-    if ('found' in elsewhere)
-      return text(
-        `您只能为自己负责的客户报价：${elsewhere.found.name}`,
-        `You can only quote for your own customers: ${elsewhere.found.name}`,
       );
     return text(`没有找到客户“${cmd.customer}”`, `No customer matches "${cmd.customer}"`);
   }
@@ -187,7 +180,7 @@ export async function quoteCommand(
       lines,
       totals: priced,
       approvals,
-      showCost: user.canSeeCost,
+      showCost: may(user, 'cost.view'),
     },
     locale,
   );

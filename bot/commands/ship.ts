@@ -1,3 +1,4 @@
+import { may } from '../../domain/permissions';
 import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
 import { shippingNoticeFromBooks } from '../cards/shipping-notice';
@@ -19,7 +20,7 @@ export async function shipCommand(
   const locale = opts.locale ?? 'zh';
   const text = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
   const order = await db.models.SalesOrder.findOne({ where: { number: cmd.orderNo } });
-  if (!order) return text(`没有找到订单 ${cmd.orderNo}`, `No order ${cmd.orderNo}`);
+  if (!order || !may(user, 'shipment.record', order)) return text(`没有找到订单 ${cmd.orderNo}`, `No order ${cmd.orderNo}`);
   if (!order.workflowId)
     return text(`订单 ${order.number} 不是通过助手下的单，请在 ERP 中发货`, `Order ${order.number} was not placed through the assistant`);
   if (!flows) return text('流程服务暂不可用，请稍后再试', 'workflows are unavailable, try again later');

@@ -46,8 +46,8 @@ describe('客户 command (customer 360) against the demo company', () => {
     expect(c.status?.tone).toBe('success');
   });
 
-  it('a rep cannot look at another rep’s customer; the team manager can', async () => {
-    expect(await as('zhangwei', '广州恒通贸易')).toEqual([{ kind: 'text', text: '您只能查看自己负责的客户：广州恒通贸易' }]);
+  it('a rep cannot look at another rep’s customer (answered as if there were none); the team manager can', async () => {
+    expect(await as('zhangwei', '广州恒通贸易')).toEqual([{ kind: 'text', text: '没有找到客户“广州恒通贸易”' }]);
     expect(card(await as('wangfang', '华东机电')).title).toBe('客户 华东机电有限公司');
     expect(card(await as('liuyang', '广州恒通贸易')).title).toBe('客户 广州恒通贸易');
   });

@@ -81,7 +81,8 @@ describe('one message in, replies out', () => {
     });
     const [mine] = await say('lina', `订单 ${order!.number}`);
     expect(mine?.kind === 'card' && mine.card.title).toContain(order!.number);
-    expect(await say('zhangwei', `订单 ${order!.number}`)).toEqual([{ kind: 'text', text: `您无权查看订单 ${order!.number}` }]);
+    // outside the scope is answered like an order that does not exist
+    expect(await say('zhangwei', `订单 ${order!.number}`)).toEqual([{ kind: 'text', text: `没有找到订单 ${order!.number}` }]);
   });
 
   it('does not know an unbound account', async () => {

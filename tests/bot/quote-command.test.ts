@@ -82,9 +82,9 @@ describe('报价 command against the demo company', () => {
     expect(c.notes?.some((n) => n.startsWith('B200 库存不足'))).toBe(true);
   });
 
-  it('a rep cannot quote for another rep’s customer', async () => {
+  it('a rep cannot quote for another rep’s customer, and is not told whose it is', async () => {
     const [r] = await quoteAs('lina', '报价 华东机电 A100×10');
-    expect(r).toEqual({ kind: 'text', text: '您只能为自己负责的客户报价：华东机电有限公司' });
+    expect(r).toEqual({ kind: 'text', text: '没有找到客户“华东机电”' });
   });
 
   it('refuses an unknown SKU and a discount over the maximum, saving nothing', async () => {
