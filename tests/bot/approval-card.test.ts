@@ -78,3 +78,13 @@ describe('shipping notice card', () => {
     expect(c.notes?.some((n) => n.startsWith('登记发货'))).toBe(false);
   });
 });
+
+describe('the approval card as a rep sees it', () => {
+  const withMargin = { ...base, reasons: [{ zh: '预估毛利率 12.5% < 15%', en: 'estimated margin 12.5% < 15%', cost: true }] };
+  it('shows an approver the margin figure and a rep only that the margin is below the line', () => {
+    expect(approvalCard({ ...withMargin, canSeeCost: true }).notes).toEqual(['需审批原因：预估毛利率 12.5% < 15%']);
+    const rep = approvalCard({ ...withMargin, canSeeCost: false });
+    expect(rep.notes).toEqual(['需审批原因：毛利率低于审批线']);
+    expect(JSON.stringify(rep)).not.toContain('12.5%');
+  });
+});

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, reasonForViewer } from 'vitest';
 import { type ApprovalRule, defaults } from '../../config';
-import { requiredApprovals, ruleReasons } from '../../domain/approval-policy';
+import { reasonForViewer, requiredApprovals, ruleReasons } from '../../domain/approval-policy';
 
 const rules = defaults.approval.rules;
 const facts = (totalFen: number, manualDiscountBp: number, marginBp: number) => ({ totalFen, manualDiscountBp, marginBp });
@@ -54,7 +54,7 @@ describe('approval policy with the default rules', () => {
           { zh: '折扣 12% > 10%', en: 'discount 12% > 10%' },
         ],
       },
-      { role: 'finance', rank: 3, reasons: [{ zh: '预估毛利率 12.5% < 15%', en: 'estimated margin 12.5% < 15%' }] },
+      { role: 'finance', rank: 3, reasons: [{ zh: '预估毛利率 12.5% < 15%', en: 'estimated margin 12.5% < 15%', cost: true }] },
     ]);
   });
 
@@ -107,5 +107,27 @@ describe('custom rules', () => {
     [facts(0, 0, Number.NaN), /marginBp/],
   ])('refuses non-integer facts %j', (f, msg) => {
     expect(() => requiredApprovals(rules, f)).toThrow(msg);
+  });
+
+  describe('reasons as a viewer may read them (P1)', () => {
+    const margin = { zh: '预估毛利率 12.5% < 15%', en: 'estimated margin 12.5% < 15%', cost: true };
+    it.each([
+      ['a margin reason, for who may see cost', margin, true, { zh: '预估毛利率 12.5% < 15%', en: 'estimated margin 12.5% < 15%' }],
+      ['a margin reason, for a rep', margin, false, { zh: '毛利率低于审批线', en: 'margin below the approval line' }],
+      [
+        'an unmarked margin reason stored before marking, for a rep',
+        { zh: '预估毛利率 9% < 15%', en: 'estimated margin 9% < 15%' },
+        false,
+        { zh: '毛利率低于审批线', en: 'margin below the approval line' },
+      ],
+      [
+        'an amount reason, for a rep',
+        { zh: '金额 ¥120,000.00 ≥ ¥10,000.00', en: 'amount ¥120,000.00 ≥ ¥10,000.00' },
+        false,
+        { zh: '金额 ¥120,000.00 ≥ ¥10,000.00', en: 'amount ¥120,000.00 ≥ ¥10,000.00' },
+      ],
+    ])('%s', (_what, reason, canSeeCost, shown) => {
+      expect(reasonForViewer(reason, canSeeCost)).toEqual(shown);
+    });
   });
 });
