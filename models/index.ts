@@ -3,6 +3,7 @@ import { defineApproval } from './approval';
 import { defineAuditLog } from './audit-log';
 import { defineContract } from './contract';
 import { defineCustomer } from './customer';
+import { defineFlowSignal } from './flow-signal';
 import { defineIdentity } from './identity';
 import { defineInvoice } from './invoice';
 import { defineLead } from './lead';
@@ -51,6 +52,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineApproval(sequelize),
     ...defineAuditLog(sequelize),
     ...defineOutbox(sequelize),
+    ...defineFlowSignal(sequelize),
     ...defineSequence(sequelize),
   };
   associate(m);

@@ -3,12 +3,14 @@ import type { Db } from '../db';
 import * as m0001 from './0001-baseline';
 import * as m0002 from './0002-outbox';
 import * as m0004 from './0004-approval-facts';
+import * as m0005 from './0005-flow-signals';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
 const MIGRATIONS = [
   { name: '0001-baseline', ...m0001 },
   { name: '0002-outbox', ...m0002 },
   { name: '0004-approval-facts', ...m0004 },
+  { name: '0005-flow-signals', ...m0005 },
 ];
 
 /** The names of every migration, in the order they run. */

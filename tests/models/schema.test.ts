@@ -48,6 +48,7 @@ const EXPECTED_TABLES = [
   'approval_steps',
   'approval_decisions',
   'audit_logs',
+  'flow_signals',
   'document_sequences',
 ];
 
@@ -102,6 +103,8 @@ describe.each(kinds)('schema on %s', (kind) => {
   it('the down migrations remove the schema and up brings it back', async () => {
     const columns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('approval_steps'));
     expect(await columns()).toContain('facts');
+    await migrator(t.db).down({ to: '0005-flow-signals' });
+    expect(await tables()).not.toContain('flow_signals');
     await migrator(t.db).down({ to: '0004-approval-facts' });
     expect(await columns()).not.toContain('facts');
     await migrator(t.db).down({ to: '0002-outbox' });
@@ -113,6 +116,7 @@ describe.each(kinds)('schema on %s', (kind) => {
     expect(await columns()).toContain('facts');
     expect(await tables()).toContain('customers');
     expect(await tables()).toContain('outbox_messages');
+    expect(await tables()).toContain('flow_signals');
   });
 });
 
