@@ -174,8 +174,12 @@ export function createOrderActivities({ db, config, clock, notify }: ActivityDep
 
   async function orderSettlement({ orderId }: { orderId: number }): Promise<{ allShipped: boolean; allPaid: boolean }> {
     const lines = await SalesOrderLine.findAll({ where: { salesOrderId: orderId } });
-    const open = await Receivable.count({ where: { salesOrderId: orderId, status: { [Op.in]: ['open', 'partially_paid'] } } });
-    return { allShipped: lines.every((l) => l.shippedQty >= l.qty), allPaid: open === 0 };
+    const open = await Receivable.findAll({
+      where: { salesOrderId: orderId, status: { [Op.in]: ['open', 'partially_paid'] } },
+      attributes: ['amountFen', 'paidFen'],
+    });
+    // a receivable with 0 fen open (legacy 0-fen rows) never holds the order back
+    return { allShipped: lines.every((l) => l.shippedQty >= l.qty), allPaid: open.every((r) => r.amountFen - r.paidFen <= 0) };
   }
 
   async function completeOrder({ orderId }: { orderId: number }): Promise<void> {
