@@ -4,6 +4,7 @@ import * as m0001 from './0001-baseline';
 import * as m0002 from './0002-outbox';
 import * as m0004 from './0004-approval-facts';
 import * as m0005 from './0005-flow-signals';
+import * as m0005b from './0005b-credit-approved';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
 const MIGRATIONS = [
@@ -11,6 +12,7 @@ const MIGRATIONS = [
   { name: '0002-outbox', ...m0002 },
   { name: '0004-approval-facts', ...m0004 },
   { name: '0005-flow-signals', ...m0005 },
+  { name: '0005b-credit-approved', ...m0005b },
 ];
 
 /** The names of every migration, in the order they run. */

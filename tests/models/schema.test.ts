@@ -103,6 +103,10 @@ describe.each(kinds)('schema on %s', (kind) => {
   it('the down migrations remove the schema and up brings it back', async () => {
     const columns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('approval_steps'));
     expect(await columns()).toContain('facts');
+    const orderCols = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('sales_orders'));
+    expect(await orderCols()).toContain('credit_approved_at');
+    await migrator(t.db).down({ to: '0005b-credit-approved' });
+    expect(await orderCols()).not.toContain('credit_approved_at');
     await migrator(t.db).down({ to: '0005-flow-signals' });
     expect(await tables()).not.toContain('flow_signals');
     await migrator(t.db).down({ to: '0004-approval-facts' });
