@@ -5,6 +5,7 @@ import * as m0002 from './0002-outbox';
 import * as m0004 from './0004-approval-facts';
 import * as m0005 from './0005-flow-signals';
 import * as m0005b from './0005b-credit-approved';
+import * as m0005c from './0005c-outbox-seq';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
 const MIGRATIONS = [
@@ -13,6 +14,7 @@ const MIGRATIONS = [
   { name: '0004-approval-facts', ...m0004 },
   { name: '0005-flow-signals', ...m0005 },
   { name: '0005b-credit-approved', ...m0005b },
+  { name: '0005c-outbox-seq', ...m0005c },
 ];
 
 /** The names of every migration, in the order they run. */

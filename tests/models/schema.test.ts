@@ -103,6 +103,10 @@ describe.each(kinds)('schema on %s', (kind) => {
   it('the down migrations remove the schema and up brings it back', async () => {
     const columns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('approval_steps'));
     expect(await columns()).toContain('facts');
+    const outboxCols = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('outbox_messages'));
+    expect(await outboxCols()).toContain('seq');
+    await migrator(t.db).down({ to: '0005c-outbox-seq' });
+    expect(await outboxCols()).not.toContain('seq');
     const orderCols = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('sales_orders'));
     expect(await orderCols()).toContain('credit_approved_at');
     await migrator(t.db).down({ to: '0005b-credit-approved' });
