@@ -4,6 +4,7 @@ import { consoleRoutes, endConsoleStreams } from './app/console';
 import { consoleNeedsSignIn } from './app/console-auth';
 import { baseUrl, createHttpApp, listen } from './app/http';
 import { createLogger } from './app/logger';
+import { startSignalRelay } from './app/signal-relay';
 import { startTemporal } from './app/temporal';
 import { startWorker } from './app/worker';
 import { createFlows } from './bot/flows';
@@ -15,7 +16,7 @@ import { isEmpty, seedDemoCompany } from './models/seed/demo-company';
 /**
  * The composition root of `npm start`: config → database (migrated, demo company on first
  * start) → Temporal (embedded unless TEMPORAL_ADDRESS) → the worker (workflows + activities)
- * → HTTP with the chat console. The IM channels join here as their issues land.
+ * → the signal relay → HTTP with the chat console. The IM channels join here as their issues land.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
     new Client({ connection: temporal.connection, namespace: config.temporal.namespace }),
     config.temporal.taskQueue,
   );
+  // signals queued with payments, also those a crash left unsent (app/signal-relay.ts)
+  const relay = startSignalRelay({ db, send: flows.signal, log });
+  running.push({ name: 'signal relay', stop: () => relay.stop() });
   // Off loopback the console asks everyone to sign in (app/console-auth.ts, README "Exposing the console").
   const requireSignIn = consoleNeedsSignIn(config.app);
   const chatConsole = consoleRoutes({ db, config, now: () => new Date(), flows }, { requireSignIn });

@@ -186,8 +186,12 @@ export function createOrderActivities({ db, config, clock, notify }: ActivityDep
     completeWhenDone?: boolean;
   }): Promise<{ allShipped: boolean; allPaid: boolean; completed?: boolean }> {
     const lines = await SalesOrderLine.findAll({ where: { salesOrderId: orderId } });
-    const open = await Receivable.count({ where: { salesOrderId: orderId, status: { [Op.in]: ['open', 'partially_paid'] } } });
-    const s = { allShipped: lines.every((l) => l.shippedQty >= l.qty), allPaid: open === 0 };
+    const open = await Receivable.findAll({
+      where: { salesOrderId: orderId, status: { [Op.in]: ['open', 'partially_paid'] } },
+      attributes: ['amountFen', 'paidFen'],
+    });
+    // a receivable with 0 fen open (legacy 0-fen rows) never holds the order back
+    const s = { allShipped: lines.every((l) => l.shippedQty >= l.qty), allPaid: open.every((r) => r.amountFen - r.paidFen <= 0) };
     if (!completeWhenDone) return s;
     if (s.allShipped && s.allPaid) await completeOrder({ orderId });
     return { ...s, completed: s.allShipped && s.allPaid };

@@ -1,6 +1,7 @@
-import { Op, QueryTypes } from 'sequelize';
+import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { businessDay } from '../domain/calendar';
 import { allocatePayment } from '../domain/write-off';
+import { queueFlowSignals } from '../models/flow-signal';
 import { nextDocumentNumber } from '../models/sequence';
 import type { ActivityDeps } from './deps';
 
@@ -8,7 +9,9 @@ import type { ActivityDeps } from './deps';
  * Recording a payment and writing it off against the customer's open receivables, oldest
  * first, in one transaction. Each receivable is updated with a guarded UPDATE (paid never
  * exceeds the amount), so two payments at once can never clear the same money twice; the
- * idempotency key makes a retried call return the first result.
+ * idempotency key makes a retried call return the first result. The flows of the receivables
+ * and orders it touched are told in the same transaction (flow_signals, sent by
+ * app/signal-relay.ts after the commit): money recorded is never left unannounced.
  */
 export interface PaymentInput {
   idempotencyKey: string;
@@ -31,7 +34,7 @@ export interface PaymentResult {
 class LostRace extends Error {}
 
 export function createPaymentActivities({ db, clock }: Pick<ActivityDeps, 'db' | 'clock'>) {
-  const { Payment, PaymentAllocation, Receivable, AuditLog } = db.models;
+  const { Payment, PaymentAllocation, Receivable, SalesOrder, AuditLog } = db.models;
 
   async function summary(paymentId: number): Promise<PaymentResult> {
     const p = await Payment.findByPk(paymentId);
@@ -53,6 +56,21 @@ export function createPaymentActivities({ db, clock }: Pick<ActivityDeps, 'db' |
         };
       }),
     };
+  }
+
+  /** the receivables' flows stop dunning, the orders' flows complete when shipped and paid */
+  async function signalsFor(paymentId: number, receivableIds: number[], tx: Transaction) {
+    if (receivableIds.length === 0) return [];
+    const recs = await Receivable.findAll({ where: { id: receivableIds }, attributes: ['workflowId', 'salesOrderId'], transaction: tx });
+    const orderIds = [...new Set(recs.map((r) => r.salesOrderId).filter((x): x is number => x !== null))];
+    const orders = orderIds.length
+      ? await SalesOrder.findAll({ where: { id: orderIds }, attributes: ['workflowId'], transaction: tx })
+      : [];
+    const ids = (xs: { workflowId: string | null }[]) => [...new Set(xs.map((x) => x.workflowId).filter((x): x is string => !!x))];
+    return [
+      ...ids(recs).map((workflowId) => ({ workflowId, signal: 'receivablePaid' as const, paymentId })),
+      ...ids(orders).map((workflowId) => ({ workflowId, signal: 'paymentApplied' as const, paymentId })),
+    ];
   }
 
   async function recordOnce(input: PaymentInput): Promise<number> {
@@ -97,6 +115,15 @@ export function createPaymentActivities({ db, clock }: Pick<ActivityDeps, 'db' |
           { transaction: tx },
         );
       }
+      await queueFlowSignals(
+        db,
+        await signalsFor(
+          payment.id,
+          plan.allocations.map((a) => a.receivableId),
+          tx,
+        ),
+        tx,
+      );
       await AuditLog.create(
         {
           userId: input.recordedByUserId,

@@ -13,8 +13,11 @@ export function createReceivableActivities({ db, clock, notify }: ActivityDeps) 
   async function receivableStatus({ receivableId }: { receivableId: number }): Promise<{ closed: Closed; openFen: number }> {
     const r = await Receivable.findByPk(receivableId);
     if (!r) return { closed: 'void', openFen: 0 };
-    const closed: Closed = r.status === 'paid' ? 'paid' : r.status === 'void' ? 'void' : null;
-    return { closed, openFen: r.amountFen - r.paidFen };
+    // an open receivable with nothing left to pay (a 0-fen one raised before they were born
+    // closed) is as good as paid: the flow must not dun it
+    const openFen = r.amountFen - r.paidFen;
+    const closed: Closed = r.status === 'void' ? 'void' : r.status === 'paid' || openFen <= 0 ? 'paid' : null;
+    return { closed, openFen };
   }
 
   /** A rung of the ladder: who is told follows the config (rep, finance, manager, director). */

@@ -112,6 +112,7 @@ export function createShipmentActivities({ db, config, clock, notify }: Activity
         number: r.number,
         dueAt: dueAt(r.dueDate),
         rungs: dunningSchedule(r.dueDate, config.reminders.dunningLadder),
+        ...(r.status === 'paid' ? { closed: 'paid' as const } : {}),
       },
       allShipped: lines.every((l) => l.shippedQty >= l.qty),
     };
@@ -221,6 +222,9 @@ export function createShipmentActivities({ db, config, clock, notify }: Activity
             shipmentId: shipment.id,
             ownerUserId: order.ownerUserId,
             amountFen,
+            // nothing to collect (a free line, or a part shipment worth less than a fen): born
+            // closed, so the order can complete and no dunning waits on 0 open fen
+            ...(amountFen === 0 ? { status: 'paid' as const } : {}),
             issuedDate: today,
             dueDate,
             workflowId: receivableCollectionId(number),

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type Koa from 'koa';
 import { Op } from 'sequelize';
 import { loadUser, type UserContext } from '../bot/user-context';
-import { userDirectory } from '../models/user-directory';
 import type { Db } from '../models/db';
+import { userDirectory } from '../models/user-directory';
 
 /**
  * Console sessions: a random token in a cookie, its SHA-256 in console_sessions with an

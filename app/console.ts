@@ -80,6 +80,10 @@ export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Mid
         const body = await jsonBody(ctx);
         const userLogin = actingLogin(who, body.userId);
         const text = requireString(body, 'text', 2000);
+        // the page sends one id per typed message and the same id when it retries the request;
+        // a client without ids gets one per request (a retry of it is then a new message)
+        if (body.messageId !== undefined && (typeof body.messageId !== 'string' || body.messageId.length > 200))
+          throw new BadRequest('messageId', 'messageId must be a string of at most 200 characters');
         const messageId = typeof body.messageId === 'string' && body.messageId ? body.messageId : randomUUID();
         const replies = await handleText(deps, { userLogin, text, messageId });
         ctx.body = { replies: replies.map(withHtml) };

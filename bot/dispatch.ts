@@ -59,7 +59,7 @@ export async function handleText(deps: BotDeps, msg: IncomingText): Promise<Repl
       if (!may(user, 'order.view')) return say('您无权查看订单', 'You may not see orders');
       return orderCommand(deps.db, user, cmd.orderNo, { locale, flows: deps.flows, now });
     case 'payment':
-      return paymentCommand(deps.db, user, cmd, { messageId: msg.messageId, locale, flows: deps.flows });
+      return paymentCommand(deps.db, user, cmd, { messageId: msg.messageId, locale, now: deps.now });
     case 'tasks':
       return tasksCommand(deps.db, user, { locale });
     case 'ship':

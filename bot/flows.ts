@@ -6,6 +6,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import type { FlowSignalName } from '../models/flow-signal';
 import {
   type Bilingual,
   type CancelInput,
@@ -35,8 +36,11 @@ export interface Flows {
   ship(workflowId: string, input: ShipInput): Promise<ShipResult>;
   cancel(workflowId: string, input: CancelInput, requestId: string): Promise<DecideResult>;
   orderState(workflowId: string): Promise<OrderFlowState | null>;
-  /** tells the receivables' and orders' flows that money was written off against them */
-  paymentApplied(paymentId: number, receivableWorkflowIds: string[], orderWorkflowIds: string[]): Promise<void>;
+  /**
+   * Sends one queued signal (models/flow-signal.ts; the relay of app/signal-relay.ts calls
+   * this): 'gone' when the flow is not there or has ended, which needs no retry.
+   */
+  signal(workflowId: string, signal: FlowSignalName, paymentId: number): Promise<'sent' | 'gone'>;
 }
 
 const FINISHED: Bilingual = { zh: '该流程已结束', en: 'this flow has finished' };
@@ -97,20 +101,16 @@ export function createFlows(client: Client, taskQueue: string): Flows {
         throw e;
       }
     },
-    async paymentApplied(paymentId, receivableWorkflowIds, orderWorkflowIds) {
-      const send = async (id: string, fn: () => Promise<void>) => {
-        try {
-          await fn();
-        } catch (e) {
-          // receivables from before the flows existed (or already closed) have no open flow
-          if (!(e instanceof WorkflowNotFoundError) && !/already completed|not found/i.test((e as Error).message)) throw e;
-        }
-        return id;
-      };
-      await Promise.all([
-        ...receivableWorkflowIds.map((id) => send(id, () => wf.getHandle(id).signal(receivablePaidSignal, { paymentId }))),
-        ...orderWorkflowIds.map((id) => send(id, () => wf.getHandle(id).signal(paymentAppliedSignal, { paymentId }))),
-      ]);
+    async signal(workflowId, signal, paymentId) {
+      const def = signal === 'paymentApplied' ? paymentAppliedSignal : receivablePaidSignal;
+      try {
+        await wf.getHandle(workflowId).signal(def, { paymentId });
+        return 'sent';
+      } catch (e) {
+        // receivables from before the flows existed (or already closed) have no open flow
+        if (e instanceof WorkflowNotFoundError || /already completed|not found/i.test((e as Error).message)) return 'gone';
+        throw e;
+      }
     },
   };
 }

@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
-import type { Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Db } from '../models/db';
 import { hotRead } from '../models/sqlite-connections';
 import type { Card, Reply } from './cards/card';
 
 /**
  * Pushing to users: a message (text or card) or the in-place update of a card, written to the
- * outbox table. The row id is the recipient's inbox cursor. A dedupe key makes a retried
- * activity push once (one row per key and recipient). `outboxEvents` tells listeners in this
+ * outbox table. The row's cursor (its id; on PostgreSQL its seq, see readInbox) is the
+ * recipient's inbox cursor. A dedupe key makes a retried activity push once (one row per key
+ * and recipient). `outboxEvents` tells listeners in this
  * process (the console's live stream) who has something new; other readers poll the cursor.
  */
 export const outboxEvents = new EventEmitter();
@@ -123,6 +124,8 @@ async function insert(db: Db, rows: Row[], t?: Transaction): Promise<void> {
 
 const INBOX_SQL =
   'SELECT id, kind, payload, created_at AS "createdAt" FROM outbox_messages WHERE recipient_user_id = ? AND id > ? ORDER BY id LIMIT ?';
+const INBOX_SQL_PG =
+  'SELECT seq AS id, kind, payload, created_at AS "createdAt" FROM outbox_messages WHERE recipient_user_id = ? AND seq > ? ORDER BY seq LIMIT ?';
 
 interface InboxRow {
   id: number;
@@ -131,14 +134,49 @@ interface InboxRow {
   createdAt: Date | string;
 }
 
+/** any one key of this application's advisory locks; only sequence() takes it */
+const SEQUENCER_LOCK = 0x71326373;
+
+/**
+ * PostgreSQL only: gives committed rows their cursor, in id order, one sequencer at a time.
+ * An id comes from a sequence when the row is inserted, so a transaction that commits late
+ * can reveal a row below a cursor a reader has already passed. A cursor given here, after the
+ * commit, under a lock, only grows in the order rows became visible; a row still in flight
+ * gets a higher one once it commits. Readers call this first; it costs one indexed probe when
+ * there is nothing to do, and a reader that finds another sequencer at work reads what has a
+ * cursor already and finds the rest next time.
+ */
+async function sequence(db: Db): Promise<void> {
+  const waiting = await db.sequelize.query('SELECT 1 FROM outbox_messages WHERE seq IS NULL LIMIT 1', { type: QueryTypes.SELECT });
+  if (waiting.length === 0) return;
+  await db.sequelize.transaction(async (t) => {
+    const [got] = await db.sequelize.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(:k) AS locked', {
+      replacements: { k: SEQUENCER_LOCK },
+      type: QueryTypes.SELECT,
+      transaction: t,
+    });
+    if (!got?.locked) return;
+    await db.sequelize.query(
+      `UPDATE outbox_messages o SET seq = s.seq
+       FROM (SELECT id, (SELECT COALESCE(MAX(seq), 0) FROM outbox_messages) + row_number() OVER (ORDER BY id) AS seq
+             FROM outbox_messages WHERE seq IS NULL) s
+       WHERE o.id = s.id`,
+      { transaction: t },
+    );
+  });
+}
+
 /**
  * The inbox rows after the cursor. Every open console page and long poll asks this again and
  * again, so on SQLite it is a statement prepared once (models/sqlite-connections hotRead).
  * Rows come back as stored: on SQLite JSON as text and the timestamp in Sequelize's text form,
- * on PostgreSQL already parsed.
+ * on PostgreSQL already parsed. The cursor is the id on SQLite (one writer: rows commit in id
+ * order) and the seq given after commit on PostgreSQL (sequence above).
  */
-function readInbox(db: Db, userId: number, after: number, limit: number): Promise<InboxRow[]> {
-  return hotRead<InboxRow>(db.sequelize, INBOX_SQL, [userId, after, limit]);
+async function readInbox(db: Db, userId: number, after: number, limit: number): Promise<InboxRow[]> {
+  if (db.dialect === 'sqlite') return hotRead<InboxRow>(db.sequelize, INBOX_SQL, [userId, after, limit]);
+  await sequence(db);
+  return hotRead<InboxRow>(db.sequelize, INBOX_SQL_PG, [userId, after, limit]);
 }
 
 /** The user's messages after the cursor, oldest first, and the cursor to ask from next. */

@@ -4,11 +4,13 @@ import type { Db } from './db';
 
 /** Orders approved but not yet (fully) invoiced count against credit; see domain/credit.ts. */
 const UNSHIPPED = ['to_ship', 'partially_shipped', 'pending_payment'];
+/** …and so does an order that passed the credit check and is still to be confirmed */
+const CREDIT_PASSED = 'pending_approval';
 
 /**
  * A customer's credit position from the books: open receivables, plus the not-yet-invoiced
- * part of approved orders, plus `thisOrderFen`. One place, so the customer card and the
- * order flow's check never disagree.
+ * part of approved orders (and of orders that passed the check, not yet confirmed), plus
+ * `thisOrderFen`. One place, so the customer card and the order flow's check never disagree.
  */
 export async function creditPosition(
   db: Db,
@@ -28,7 +30,7 @@ export async function creditPosition(
   const unshipped = await SalesOrder.findAll({
     where: {
       customerId,
-      status: { [Op.in]: UNSHIPPED },
+      [Op.or]: [{ status: { [Op.in]: UNSHIPPED } }, { status: CREDIT_PASSED, creditApprovedAt: { [Op.ne]: null } }],
       ...(opts.excludeOrderId ? { id: { [Op.ne]: opts.excludeOrderId } } : {}),
     },
     attributes: ['id', 'totalFen'],

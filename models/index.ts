@@ -4,6 +4,7 @@ import { defineAuditLog } from './audit-log';
 import { defineConsoleSession } from './console-session';
 import { defineContract } from './contract';
 import { defineCustomer } from './customer';
+import { defineFlowSignal } from './flow-signal';
 import { defineIdentity } from './identity';
 import { defineInvoice } from './invoice';
 import { defineLead } from './lead';
@@ -53,6 +54,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineAuditLog(sequelize),
     ...defineOutbox(sequelize),
     ...defineConsoleSession(sequelize),
+    ...defineFlowSignal(sequelize),
     ...defineSequence(sequelize),
   };
   associate(m);

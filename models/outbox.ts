@@ -1,6 +1,9 @@
-import { type CreationOptional, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import { fk, json, pk, stamps, str } from './columns';
 import { tableOptions } from './options';
+
+/** the rows still to be given a cursor (PostgreSQL), found without a scan */
+export const UNSEQUENCED_INDEX = 'outbox_messages_unsequenced';
 
 /**
  * The outbox (U1, B2): every message the bot pushes to a user — text, card, or an in-place
@@ -18,6 +21,13 @@ export function defineOutbox(sequelize: Sequelize) {
     /** the neutral Reply: { kind: 'text', text } or { kind: 'card', card } */
     declare payload: Record<string, unknown>;
     declare dedupeKey: string | null;
+    /**
+     * PostgreSQL's inbox cursor, given once the row is committed (bot/outbox.ts sequence):
+     * ids come from a sequence when rows are inserted, not when they commit, so a row can
+     * commit after one with a higher id. Null until then; unused on SQLite, whose one writer
+     * commits in id order.
+     */
+    declare seq: CreationOptional<number | null>;
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
   }
@@ -29,9 +39,15 @@ export function defineOutbox(sequelize: Sequelize) {
       cardId: str(128, { nullable: true }),
       payload: json({}),
       dedupeKey: str(191, { nullable: true, unique: true }),
+      seq: { type: DataTypes.BIGINT, allowNull: true, unique: true },
       ...stamps(),
     },
-    tableOptions(sequelize, 'outbox_messages', [{ fields: ['recipient_user_id', 'id'] }, { fields: ['card_id'] }]),
+    tableOptions(sequelize, 'outbox_messages', [
+      { fields: ['recipient_user_id', 'id'] },
+      { fields: ['card_id'] },
+      { fields: ['recipient_user_id', 'seq'] },
+      { name: UNSEQUENCED_INDEX, fields: ['id'], where: { seq: null } },
+    ]),
   );
   return { OutboxMessage };
 }

@@ -1,6 +1,6 @@
 import { type CreationOptional, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import { ORDER_STATUS } from '../domain/statuses';
-import { bool, bp, day, fk, money, pk, qty, stamps, status, str, text } from './columns';
+import { bool, bp, day, fk, instant, money, pk, qty, stamps, status, str, text } from './columns';
 import { tableOptions } from './options';
 
 /**
@@ -28,6 +28,9 @@ export function defineSalesOrder(sequelize: Sequelize) {
     declare requiresPrepayment: CreationOptional<boolean>;
     declare workflowId: string | null;
     declare cancelReason: string | null;
+    /** when the order passed the credit check: from then on it counts against the customer's
+     *  credit, before it is confirmed (models/credit-position.ts) */
+    declare creditApprovedAt: CreationOptional<Date | null>;
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
   }
@@ -52,6 +55,7 @@ export function defineSalesOrder(sequelize: Sequelize) {
       requiresPrepayment: bool(false),
       workflowId: str(128, { nullable: true }),
       cancelReason: text(),
+      creditApprovedAt: instant(true),
       ...stamps(),
     },
     tableOptions(sequelize, 'sales_orders', [

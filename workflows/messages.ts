@@ -105,6 +105,8 @@ export interface ReceivableCollectionInput {
   dueAt: number;
   /** the dunning ladder, made absolute when the receivable was issued (from config) */
   rungs: DunningRung[];
+  /** set when the receivable was born closed (0 fen to collect): the flow ends at once */
+  closed?: 'paid';
 }
 
 export interface ReceivableFlowState {

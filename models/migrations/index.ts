@@ -4,6 +4,9 @@ import * as m0001 from './0001-baseline';
 import * as m0002 from './0002-outbox';
 import * as m0003 from './0003-console-auth';
 import * as m0004 from './0004-approval-facts';
+import * as m0005 from './0005-flow-signals';
+import * as m0005b from './0005b-credit-approved';
+import * as m0005c from './0005c-outbox-seq';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
 const MIGRATIONS = [
@@ -11,6 +14,9 @@ const MIGRATIONS = [
   { name: '0002-outbox', ...m0002 },
   { name: '0003-console-auth', ...m0003 },
   { name: '0004-approval-facts', ...m0004 },
+  { name: '0005-flow-signals', ...m0005 },
+  { name: '0005b-credit-approved', ...m0005b },
+  { name: '0005c-outbox-seq', ...m0005c },
 ];
 
 /** The names of every migration, in the order they run. */

@@ -79,6 +79,7 @@ export function createOrder(
     requiresPrepayment: o.status === 'pending_payment',
     workflowId: null,
     cancelReason: o.cancelReason ?? null,
+    creditApprovedAt: null,
     createdAt,
   });
   const lines = o.lines.map((l, i) => {

@@ -179,6 +179,7 @@ export function orderRows(
     requiresPrepayment: false,
     workflowId: null,
     cancelReason: status === 'cancelled' ? '客户取消采购计划' : null,
+    creditApprovedAt: null,
     createdAt,
   };
   return { order, lines };

@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderActivities } from '../../activities/order';
+import { createReceivableActivities } from '../../activities/receivable';
 import { createShipmentActivities } from '../../activities/shipment';
 import { loadConfig } from '../../config';
 import { scopedKey } from '../../models/idempotency-key';
@@ -88,5 +89,55 @@ describe.each(kinds)('shipment and order activities on %s', (kind) => {
     expect((await SalesOrder.findByPk(order!.id))!.status).toBe('to_ship');
     const lines = await SalesOrderLine.findAll({ where: { salesOrderId: order!.id } });
     expect(lines.length).toBeGreaterThan(0);
+  });
+  it('a shipment worth 0 fen raises a receivable born paid: its flow ends at once and the order can complete', async () => {
+    const { SalesOrderLine, Receivable } = t.db.models;
+    const { order, line, sku } = await orderToShip();
+    // a free line (a sample): nothing to bill for what ships of it
+    await SalesOrderLine.update({ netFen: 0, taxFen: 0 }, { where: { id: line.id } });
+    const deps = activityDeps(t.db, config);
+    const res = await createShipmentActivities(deps).recordShipment({
+      orderId: order.id,
+      userId: warehouseUserId,
+      lines: [{ sku, qty: line.qty - line.shippedQty }],
+      carrier: '顺丰',
+      trackingNo: 'SF1000000009',
+      requestId: 'zero-fen',
+    });
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const rec = (await Receivable.findByPk(res.receivable.receivableId))!;
+    expect([rec.amountFen, rec.status]).toEqual([0, 'paid']);
+    expect(res.receivable.closed).toBe('paid');
+    expect(await createReceivableActivities(deps).receivableStatus({ receivableId: rec.id })).toEqual({ closed: 'paid', openFen: 0 });
+    const settled = await createOrderActivities(deps).orderSettlement({ orderId: order.id });
+    const others = await Receivable.count({ where: { salesOrderId: order.id, status: ['open', 'partially_paid'] } });
+    expect(settled.allPaid).toBe(others === 0);
+  });
+
+  it('a 0-fen receivable left open by an older release counts as paid: no dunning, the order is not held back', async () => {
+    const { Receivable } = t.db.models;
+    const { order } = await orderToShip();
+    const open = await Receivable.findAll({ where: { salesOrderId: order.id } });
+    for (const r of open) await r.update({ status: 'paid', paidFen: r.amountFen });
+    const legacy = await Receivable.create({
+      number: `AR-LEGACY-${kind}`,
+      customerId: order.customerId,
+      salesOrderId: order.id,
+      shipmentId: null,
+      ownerUserId: order.ownerUserId,
+      amountFen: 0,
+      issuedDate: '2026-01-05',
+      dueDate: '2026-02-04',
+      workflowId: null,
+    });
+    const deps = activityDeps(t.db, config);
+    expect(await createReceivableActivities(deps).receivableStatus({ receivableId: legacy.id })).toEqual({ closed: 'paid', openFen: 0 });
+    const rung = { at: 0, daysOverdue: 1, notify: ['rep'] };
+    expect(await createReceivableActivities(deps).dunningNotice({ receivableId: legacy.id, rung })).toEqual({
+      closed: 'paid',
+      notified: [],
+    });
+    expect((await createOrderActivities(deps).orderSettlement({ orderId: order.id })).allPaid).toBe(true);
   });
 });

@@ -1,6 +1,8 @@
+import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '../../bot/cards/card';
 import { inboxSince, pushTo, updateCard } from '../../bot/outbox';
+import { migrate, migrator } from '../../models/migrations';
 import { seedDemoCompany } from '../../models/seed/demo-company';
 import { dbKinds, freshDb, type TestDb } from '../helpers/db';
 
@@ -56,5 +58,64 @@ describe.each(await dbKinds())('outbox and inbox on %s', (kind) => {
     const manager = await inboxSince(t.db, uid('wangfang'), 0);
     expect(manager.messages.map((m) => m.kind)).toEqual(['card', 'card_update']);
     expect((await inboxSince(t.db, uid('lina'), 0)).messages).toEqual([]);
+  });
+});
+
+// Only PostgreSQL runs two write transactions at once (SQLite's one writer commits in id order).
+describe.runIf((await dbKinds()).includes('postgres'))('inbox order under concurrent transactions (postgres)', () => {
+  let t: TestDb;
+  let userId: number;
+  beforeAll(async () => {
+    t = await freshDb('postgres');
+    await seedDemoCompany(t.db);
+    userId = (await t.db.models.User.findOne({ where: { login: 'liuyang' } }))!.id;
+  }, 120_000);
+  afterAll(async () => t?.drop());
+
+  it('a push whose transaction commits after a later one is still read, after it', async () => {
+    const text = (x: string) => ({ kind: 'text' as const, text: x });
+    const { next: start } = await inboxSince(t.db, userId, 0, 200);
+    let cursor = start;
+    const seen: string[] = [];
+    const read = async () => {
+      for (;;) {
+        const page = await inboxSince(t.db, userId, cursor, 200);
+        seen.push(...page.messages.map((m) => (m.reply.kind === 'text' ? m.reply.text : '')));
+        cursor = page.next;
+        if (page.messages.length < 200) return;
+      }
+    };
+    const early = await t.db.sequelize.transaction();
+    const late = await t.db.sequelize.transaction();
+    try {
+      await pushTo(t.db, [userId], text('early: lower id, commits last'), { transaction: early });
+      await pushTo(t.db, [userId], text('late: higher id, commits first'), { transaction: late });
+      await late.commit();
+      await read();
+      expect(seen).toEqual(['late: higher id, commits first']);
+      await early.commit();
+    } finally {
+      for (const tx of [early, late]) if (!(tx as unknown as { finished?: string }).finished) await tx.rollback();
+    }
+    await read();
+    expect(seen).toEqual(['late: higher id, commits first', 'early: lower id, commits last']);
+    // the cursor only grows, and reading again from it gives nothing new
+    expect((await inboxSince(t.db, userId, cursor, 200)).messages).toEqual([]);
+  });
+
+  it('a push from before the seq column keeps its id as cursor, so a saved cursor stays right', async () => {
+    await migrator(t.db).down({ to: '0005c-outbox-seq' });
+    await t.db.sequelize.query(
+      `INSERT INTO outbox_messages (recipient_user_id, kind, payload, created_at, updated_at) VALUES (:u, 'text', :p, NOW(), NOW())`,
+      { replacements: { u: userId, p: JSON.stringify({ kind: 'text', text: 'from the old release' }) } },
+    );
+    const [old] = await t.db.sequelize.query<{ id: number }>('SELECT MAX(id) AS id FROM outbox_messages', { type: QueryTypes.SELECT });
+    await migrate(t.db);
+    const page = await inboxSince(t.db, userId, old!.id - 1, 10);
+    expect(page.messages.map((m) => [m.cursor, m.reply])).toEqual([[old!.id, { kind: 'text', text: 'from the old release' }]]);
+    await pushTo(t.db, [userId], { kind: 'text', text: 'after the upgrade' });
+    expect((await inboxSince(t.db, userId, old!.id, 10)).messages.map((m) => m.reply)).toEqual([
+      { kind: 'text', text: 'after the upgrade' },
+    ]);
   });
 });

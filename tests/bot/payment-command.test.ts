@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentCommand } from '../../bot/commands/payment';
 import { loadUser } from '../../bot/user-context';
+import { scopedKey } from '../../models/idempotency-key';
 import { seedDemoCompany } from '../../models/seed/demo-company';
-import { freshDb, type TestDb } from '../helpers/db';
+import { dbKinds, freshDb, type TestDb } from '../helpers/db';
 
 describe('回款 command against the demo company', () => {
   let t: TestDb;
@@ -42,5 +43,44 @@ describe('回款 command against the demo company', () => {
     expect(await paymentCommand(t.db, user, { customer: '华东机电', amountFen: 100 }, { messageId: 'm3' })).toEqual([
       { kind: 'text', text: '只有财务可以登记回款' },
     ]);
+  });
+});
+
+describe.each(await dbKinds())('回款 idempotency keys are scoped and capped (%s)', (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await freshDb(kind);
+    await seedDemoCompany(t.db);
+  });
+  afterAll(async () => t?.drop());
+
+  const pay = async (customer: string, messageId: string) =>
+    paymentCommand(t.db, (await loadUser(t.db, 'liuyang'))!, { customer, amountFen: 10_000 }, { messageId });
+
+  it('the key is the message id scoped to the customer', async () => {
+    await pay('广州恒通贸易', 'm-scope');
+    const customer = await t.db.models.Customer.findOne({ where: { name: '广州恒通贸易' } });
+    const p = await t.db.models.Payment.findOne({ order: [['id', 'DESC']] });
+    expect(p?.idempotencyKey).toBe(scopedKey('pay', `c${customer!.id}`, 'm-scope'));
+  });
+
+  it('the same message id for two customers records two payments', async () => {
+    const before = await t.db.models.Payment.count();
+    await pay('广州恒通贸易', 'same-id');
+    await pay('华东机电', 'same-id');
+    expect(await t.db.models.Payment.count()).toBe(before + 2);
+  });
+
+  it('a long message id is capped, and two long ids that differ only at the end stay two payments', async () => {
+    const long = 'x'.repeat(300);
+    const before = await t.db.models.Payment.count();
+    const [a] = await pay('广州恒通贸易', `${long}1`);
+    const [b] = await pay('广州恒通贸易', `${long}2`);
+    const [again] = await pay('广州恒通贸易', `${long}1`);
+    expect([a?.kind, b?.kind, again?.kind]).toEqual(['card', 'card', 'card']);
+    expect(await t.db.models.Payment.count()).toBe(before + 2);
+    const keys = (await t.db.models.Payment.findAll({ order: [['id', 'DESC']], limit: 2 })).map((p) => p.idempotencyKey ?? '');
+    for (const k of keys) expect(k.length).toBeLessThanOrEqual(64);
+    expect(new Set(keys).size).toBe(2);
   });
 });

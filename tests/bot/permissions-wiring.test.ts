@@ -44,7 +44,7 @@ describe('permissions in commands and card actions', () => {
       return { ok: true, message: { zh: '已取消', en: 'cancelled' } };
     },
     orderState: async () => null,
-    paymentApplied: async () => {},
+    signal: async () => 'sent' as const,
   };
 
   const deps = (flows: Flows): BotDeps => ({ db: t.db, config, now: () => new Date('2026-11-23T04:00:00Z'), flows });

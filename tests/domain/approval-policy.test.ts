@@ -1,4 +1,4 @@
-import { describe, expect, it, reasonForViewer } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ApprovalRule, defaults } from '../../config';
 import { reasonForViewer, requiredApprovals, ruleReasons } from '../../domain/approval-policy';
 

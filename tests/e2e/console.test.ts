@@ -36,4 +36,34 @@ describe('web chat console in Chromium', () => {
     await page.locator('.bot-text').first().waitFor();
     expect(await page.locator('.bot-text').first().innerText()).toMatch(/您是想用“库存”吗？[\s\S]*例：库存 A100/);
   }, 60_000);
+
+  it('one message id per typed message: a request lost on the way is sent again with the same id', async () => {
+    const page = await run.browser.newPage();
+    const sent: { text: string; messageId?: string }[] = [];
+    let dropped = false;
+    await page.route('**/console/api/messages', async (route: import('playwright-core').Route) => {
+      sent.push(JSON.parse(route.request().postData() ?? '{}'));
+      if (!dropped) {
+        dropped = true;
+        await route.abort('connectionreset');
+        return;
+      }
+      await route.continue();
+    });
+    await page.goto(`${run.app.base}/`);
+    await page.waitForSelector('#user option[value="zhangwei"]', { state: 'attached' });
+    await page.selectOption('#user', 'zhangwei');
+    await page.fill('#text', '库存 A100');
+    await page.press('#text', 'Enter');
+    await page.locator('section.card[data-card-id="stock:A100"]').waitFor();
+    await page.fill('#text', '库存 B200');
+    await page.press('#text', 'Enter');
+    await page.locator('section.card[data-card-id="stock:B200"]').waitFor();
+    expect(sent.map((b) => b.text)).toEqual(['库存 A100', '库存 A100', '库存 B200']);
+    const [first, retry, next] = sent.map((b) => b.messageId);
+    expect(first).toMatch(/\S{8,}/);
+    expect(retry).toBe(first);
+    expect(next).not.toBe(first);
+    expect(await page.locator('.bot-text').allInnerTexts()).not.toContainEqual(expect.stringContaining('网络错误'));
+  }, 60_000);
 });

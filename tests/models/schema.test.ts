@@ -49,6 +49,7 @@ const EXPECTED_TABLES = [
   'approval_decisions',
   'audit_logs',
   'console_sessions',
+  'flow_signals',
   'document_sequences',
 ];
 
@@ -104,6 +105,16 @@ describe.each(kinds)('schema on %s', (kind) => {
     const columns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('approval_steps'));
     const userColumns = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('users'));
     expect(await columns()).toContain('facts');
+    const outboxCols = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('outbox_messages'));
+    expect(await outboxCols()).toContain('seq');
+    await migrator(t.db).down({ to: '0005c-outbox-seq' });
+    expect(await outboxCols()).not.toContain('seq');
+    const orderCols = async () => Object.keys(await t.db.sequelize.getQueryInterface().describeTable('sales_orders'));
+    expect(await orderCols()).toContain('credit_approved_at');
+    await migrator(t.db).down({ to: '0005b-credit-approved' });
+    expect(await orderCols()).not.toContain('credit_approved_at');
+    await migrator(t.db).down({ to: '0005-flow-signals' });
+    expect(await tables()).not.toContain('flow_signals');
     await migrator(t.db).down({ to: '0004-approval-facts' });
     expect(await columns()).not.toContain('facts');
     await migrator(t.db).down({ to: '0003-console-auth' });
@@ -123,6 +134,7 @@ describe.each(kinds)('schema on %s', (kind) => {
     expect(await columns()).toContain('facts');
     expect(await tables()).toContain('customers');
     expect(await tables()).toContain('outbox_messages');
+    expect(await tables()).toContain('flow_signals');
   });
 });
 

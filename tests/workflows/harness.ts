@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { type SignalRelay, startSignalRelay } from '../../app/signal-relay';
 import { startWorker, type WorkerHandle, workflowBundle } from '../../app/worker';
 import { handleAction } from '../../bot/actions';
 import type { Card, Reply } from '../../bot/cards/card';
@@ -34,6 +35,12 @@ export interface Q2cEnv {
   /** the latest version of a card the user holds (pushed or updated) */
   latestCard(login: string, cardIdPrefix: string): Promise<Card | null>;
   userId(login: string): Promise<number>;
+  /** the signal relay (app/signal-relay.ts) as main.ts runs it; a test may stop it and start another */
+  relay: {
+    stop(): Promise<void>;
+    /** starts a relay (stopping a running one); `send` wraps the real send, e.g. to make it fail */
+    start(send?: (real: Flows['signal']) => Flows['signal']): SignalRelay;
+  };
   /** replays every history on the server with the product's bundle; returns how many replayed */
   replayAll(): Promise<number>;
   stop(): Promise<void>;
@@ -57,6 +64,11 @@ export async function startQ2c(
   const client = new Client({ connection });
   const flows = createFlows(client, taskQueue);
   const deps: BotDeps = { db: t.db, config, now: () => new Date(server.now()), flows };
+  let relay: SignalRelay | null = startSignalRelay({ db: t.db, send: flows.signal, sweepMs: 200, backoffMs: () => 100 });
+  const stopRelay = async () => {
+    await relay?.stop();
+    relay = null;
+  };
   const cursors = new Map<string, number>();
   let seq = 0;
   const userId = async (login: string) => {
@@ -72,6 +84,14 @@ export async function startQ2c(
     client,
     deps,
     userId,
+    relay: {
+      stop: stopRelay,
+      start(wrap) {
+        void relay?.stop();
+        relay = startSignalRelay({ db: t.db, send: wrap ? wrap(flows.signal) : flows.signal, sweepMs: 200, backoffMs: () => 100 });
+        return relay;
+      },
+    },
     say: (login, text) => handleText(deps, { userLogin: login, text, messageId: `m${++seq}-${Date.now()}` }),
     click: (login, card, action, comment) => {
       const b = card.buttons?.find((x) => x.action === action);
@@ -102,6 +122,7 @@ export async function startQ2c(
       return n;
     },
     async stop() {
+      await stopRelay();
       await worker.stop();
       await connection.close();
       await server.stop();

@@ -60,4 +60,22 @@ describe('receivable collection (SQLite, manual virtual clock)', () => {
     expect(await dunned('liqiang')).not.toContain('催款');
     await eventually(async () => (await env.db.models.SalesOrder.findByPk(order.id))?.status === 'completed', 'order completed');
   }, 60_000);
+  it('a receivable born closed (0 fen to collect) ends its flow at once: nothing waits for the ladder', async () => {
+    const rec = await env.db.models.Receivable.findOne({ order: [['id', 'ASC']] });
+    const handle = await env.client.workflow.start('receivableCollection', {
+      taskQueue: env.config.temporal.taskQueue,
+      workflowId: 'ar-zero-fen',
+      args: [
+        {
+          receivableId: rec!.id,
+          number: 'AR-ZERO',
+          dueAt: env.server.now() + 30 * DAY,
+          rungs: [{ at: env.server.now() + 31 * DAY, daysOverdue: 1, notify: ['rep'] }],
+          closed: 'paid',
+        },
+      ],
+    });
+    // the virtual clock does not move here: a flow waiting for its ladder would never answer
+    expect(await handle.result()).toBe('paid');
+  }, 30_000);
 });
