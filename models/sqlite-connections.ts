@@ -1,31 +1,18 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { SqliteMethods } from './sqlite-statements';
+import {
+  type SqliteConnection as Connection,
+  hookConnectionManager,
+  isShared,
+  openConnections,
+  type SqliteStatement as Statement,
+  sharedConnection,
+  sqlLogging,
+  withoutQueryStacks,
+} from './sqlite-adapter';
 import { TableInfoCache } from './sqlite-table-info';
 import { queueSharedWrites, type WriteLock } from './write-lock';
 
-/** The part of a sqlite3 Database this module uses. */
-interface Statement {
-  all(params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void;
-  finalize(cb: () => void): void;
-}
-interface Connection extends SqliteMethods {
-  configure(opt: 'busyTimeout', ms: number): void;
-  prepare(sql: string, cb: (err: Error | null) => void): Statement;
-  close(cb?: (err: Error | null) => void): void;
-  serialize(cb?: () => void): void;
-  uuid?: string;
-}
-interface ConnectionManager {
-  getConnection(o?: object): Promise<Connection>;
-  releaseConnection(c: Connection, force?: boolean): unknown;
-  _onProcessExit(): Promise<void>;
-}
-
 const prepared = new WeakMap<Connection, Map<string, Promise<Statement>>>();
-
-function managerOf(sequelize: Sequelize): ConnectionManager {
-  return (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
-}
 
 /** Finalises a connection's prepared statements: SQLite refuses to close a connection that has any. */
 async function finalizeAll(conn: Connection): Promise<void> {
@@ -36,28 +23,6 @@ async function finalizeAll(conn: Connection): Promise<void> {
   await Promise.all(
     settled.map((s) => (s.status === 'fulfilled' ? new Promise<void>((resolve) => s.value.finalize(() => resolve())) : undefined)),
   );
-}
-
-/**
- * Sequelize's SQLite dialect runs every statement inside `serialize(cb)`, and cb's first act is
- * `new Error()`, whose stack it reads once the statement is done, success or not, to give a
- * failed statement the caller's stack. With source maps on (tsx turns them on) formatting that
- * stack maps every frame back to its source: about a sixth of the CPU of a plain read. Errors
- * made during that synchronous window get no frames instead; a failed statement still says
- * what failed, with its SQL (err.sql), and the activity or request it failed in says where.
- */
-function withoutQueryStacks(conn: Connection): void {
-  const serialize = conn.serialize.bind(conn);
-  conn.serialize = (cb?: () => void) => {
-    if (!cb) return serialize();
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      serialize(cb);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
 }
 
 /** Transaction connections kept open for the next transaction; more than this are closed. */
@@ -72,59 +37,57 @@ const IDLE_MAX = 4;
  * made once per connection, writes on the shared connection queue on the write lock
  * (write-lock.ts), Sequelize's column-type lookups are answered from memory
  * (sqlite-table-info), and prepared statements (sqliteAll) are finalised before a close.
+ * Whatever this needs of Sequelize's insides it asks of sqlite-adapter.ts.
  */
 export function tuneSqliteConnections(sequelize: Sequelize, lock: WriteLock): void {
-  const cm = managerOf(sequelize);
-  const open = (cm as unknown as { connections: Record<string, Connection> }).connections;
   const tuned = new WeakSet<Connection>();
   const idle: Connection[] = [];
   const poolKey = new WeakMap<Connection, string>();
   let keys = 0;
   const tableInfo = new TableInfoCache();
-  const getConnection = cm.getConnection.bind(cm);
-  cm.getConnection = async (o?: object) => {
-    const uuid = (o as { uuid?: string } | undefined)?.uuid;
-    if (uuid && uuid !== 'default' && !(uuid in open)) {
-      const kept = idle.pop();
-      if (kept) return kept;
-    }
-    const conn = await getConnection(o);
-    if (!tuned.has(conn)) {
-      conn.configure('busyTimeout', 15_000);
-      conn.run('PRAGMA synchronous=NORMAL');
-      tableInfo.attach(conn);
-      withoutQueryStacks(conn);
-      if (open.default === conn) queueSharedWrites(conn, lock);
-      tuned.add(conn);
-    }
-    return conn;
-  };
-  const release = cm.releaseConnection.bind(cm);
-  cm.releaseConnection = (conn: Connection, force?: boolean) => {
-    // only transaction connections carry a uuid; the default one stays open anyway
-    if (!conn.uuid || (conn as unknown as { filename?: string }).filename === ':memory:') return release(conn, force);
-    let key = poolKey.get(conn);
-    if (!key) {
-      // Sequelize filed it under the transaction's id: file it under a key of its own, so
-      // that a close at exit still finds it while it waits here
-      key = `pooled-${++keys}`;
-      delete open[conn.uuid];
-      open[key] = conn;
-      poolKey.set(conn, key);
-    }
-    if (!force && idle.length < IDLE_MAX) {
-      idle.push(conn);
-      return;
-    }
-    delete open[key];
-    void finalizeAll(conn).then(() => conn.close());
-  };
-  const exit = cm._onProcessExit.bind(cm);
-  cm._onProcessExit = async () => {
-    idle.length = 0;
-    await Promise.all(Object.values(open).map(finalizeAll));
-    return exit();
-  };
+  const open = openConnections(sequelize);
+  hookConnectionManager(sequelize, {
+    acquire: async (next, transactionId) => {
+      if (transactionId && !(transactionId in open)) {
+        const kept = idle.pop();
+        if (kept) return kept;
+      }
+      const conn = await next();
+      if (!tuned.has(conn)) {
+        conn.configure('busyTimeout', 15_000);
+        conn.run('PRAGMA synchronous=NORMAL');
+        tableInfo.attach(conn);
+        withoutQueryStacks(conn);
+        if (isShared(sequelize, conn)) queueSharedWrites(conn, lock);
+        tuned.add(conn);
+      }
+      return conn;
+    },
+    release: (next, conn, force) => {
+      // only transaction connections carry a uuid; the default one stays open anyway
+      if (!conn.uuid || conn.filename === ':memory:') return next();
+      let key = poolKey.get(conn);
+      if (!key) {
+        // Sequelize filed it under the transaction's id: file it under a key of its own, so
+        // that a close at exit still finds it while it waits here
+        key = `pooled-${++keys}`;
+        delete open[conn.uuid];
+        open[key] = conn;
+        poolKey.set(conn, key);
+      }
+      if (!force && idle.length < IDLE_MAX) {
+        idle.push(conn);
+        return;
+      }
+      delete open[key];
+      void finalizeAll(conn).then(() => conn.close());
+    },
+    closeAll: async (next) => {
+      idle.length = 0;
+      await Promise.all(Object.values(open).map(finalizeAll));
+      return next();
+    },
+  });
 }
 
 /**
@@ -135,7 +98,7 @@ export function tuneSqliteConnections(sequelize: Sequelize, lock: WriteLock): vo
  * Sequelize logs its statements when SQL logging is on.
  */
 export async function sqliteAll<T>(sequelize: Sequelize, sql: string, params: unknown[]): Promise<T[]> {
-  const conn = await managerOf(sequelize).getConnection({ type: 'SELECT' });
+  const conn = await sharedConnection(sequelize);
   let statements = prepared.get(conn);
   if (!statements) {
     statements = new Map();
@@ -150,8 +113,8 @@ export async function sqliteAll<T>(sequelize: Sequelize, sql: string, params: un
     statement.catch(() => statements.delete(sql)); // a failed prepare is tried again next time
   }
   const ready = await statement;
-  const log = (sequelize as unknown as { options: { logging?: unknown } }).options.logging;
-  if (typeof log === 'function') log(`Executing (default): ${sql}; ${JSON.stringify(params)}`);
+  const log = sqlLogging(sequelize);
+  if (log) log(`Executing (default): ${sql}; ${JSON.stringify(params)}`);
   return new Promise((resolve, reject) => ready.all(params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
 }
 

@@ -1,16 +1,9 @@
 /**
- * What the wrappers of a sqlite3 connection (sqlite-table-info, write-lock) share: the methods
- * they wrap, and what a statement is, read from its first keyword. Sequelize sends one
+ * What the wrappers of a sqlite3 connection (sqlite-table-info, write-lock) share: what a
+ * statement is, read from its first keyword. Sequelize sends one
  * statement per call (a table rebuild is several calls), so the first keyword says it all and
  * a long statement (an outbox row with a card in it) is never scanned to the end.
  */
-
-/** The statement methods of a sqlite3 Database: sql, then parameters and a callback. */
-export interface SqliteMethods {
-  all(sql: string, ...rest: unknown[]): unknown;
-  run(sql: string, ...rest: unknown[]): unknown;
-  exec(sql: string, ...rest: unknown[]): unknown;
-}
 
 const LEADING = /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*([A-Za-z]+)/;
 

@@ -1,4 +1,5 @@
-import { isSchemaChange, type SqliteMethods } from './sqlite-statements';
+import { type SqliteMethods, TABLE_INFO } from './sqlite-adapter';
+import { isSchemaChange } from './sqlite-statements';
 
 /**
  * Sequelize's SQLite dialect asks `PRAGMA table_info` for every table of every SELECT, before
@@ -11,9 +12,6 @@ import { isSchemaChange, type SqliteMethods } from './sqlite-statements';
  */
 
 type Callback = (err: Error | null, rows?: unknown) => void;
-
-/** Exactly what Sequelize sends: `PRAGMA table_info(\`name\`)`, with the callback alone. */
-const TABLE_INFO = /^PRAGMA table_info\(`([^`]+)`\)$/;
 
 export class TableInfoCache {
   private readonly tables = new Map<string, unknown[]>();

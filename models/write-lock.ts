@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { isWrite, type SqliteMethods } from './sqlite-statements';
+import type { SqliteMethods } from './sqlite-adapter';
+import { isWrite } from './sqlite-statements';
 
 /**
  * SQLite has one writer at a time. Letting concurrent transactions race for the file lock

@@ -1,21 +1,49 @@
+import { parseArgs } from 'node:util';
 import { startTemporalServer } from './index';
 
 /**
- * npm run temporal-server -- --port 7233 --db ./data/temporal.sqlite [--virtual-clock auto|manual]
  * Runs the embedded server alone in the foreground; prints its address when ready and stops
  * cleanly on SIGTERM or Ctrl-C.
  */
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const USAGE = 'npm run temporal-server -- [--port 7233] [--db ./data/temporal.sqlite] [--virtual-clock auto|manual]';
+
+/**
+ * node's util.parseArgs, strict; kept here rather than shared with config/cli-args.ts because
+ * the server imports nothing of the product. Anything it does not know: usage, exit 2.
+ */
+function usageError(message: string): never {
+  process.stderr.write(`bad arguments: ${message}\nusage: ${USAGE}\n`);
+  process.exit(2);
+}
+
+function readArgs(): { port: number; dbPath: string; clock: 'auto' | 'manual' | undefined } {
+  let values: { port?: string; db?: string; 'virtual-clock'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        db: { type: 'string' },
+        'virtual-clock': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`usage: ${USAGE}\n`);
+    process.exit(0);
+  }
+  const port = Number(values.port ?? 7233);
+  const clock = values['virtual-clock'];
+  if (!/^\d+$/.test(values.port ?? '7233') || port > 65_535) usageError(`--port: expected 0-65535, got ${values.port}`);
+  if (clock !== undefined && clock !== 'auto' && clock !== 'manual') usageError(`--virtual-clock: expected auto or manual, got ${clock}`);
+  return { port, dbPath: values.db ?? './data/temporal.sqlite', clock };
 }
 
 async function main(): Promise<void> {
-  const port = Number(arg('port') ?? 7233);
-  const dbPath = arg('db') ?? './data/temporal.sqlite';
-  const clock = arg('virtual-clock');
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port: expected 0-65535, got ${arg('port')}`);
-  if (clock && clock !== 'auto' && clock !== 'manual') throw new Error(`--virtual-clock: expected auto or manual, got ${clock}`);
+  const { port, dbPath, clock } = readArgs();
   const { mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');
   mkdirSync(dirname(dbPath), { recursive: true });
@@ -28,7 +56,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  server = await startTemporalServer({ port, dbPath, virtualClock: (clock as 'auto' | 'manual' | undefined) ?? false });
+  server = await startTemporalServer({ port, dbPath, virtualClock: clock ?? false });
   process.stdout.write(`Temporal server listening on ${server.address} (db ${dbPath})\n`);
   // kill -USR2 <pid>: one line of JSON with what the server holds and how its RPCs fare
   process.on('SIGUSR2', () => process.stdout.write(`stats ${JSON.stringify(server?.stats())}\n`));

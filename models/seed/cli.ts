@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { loadConfigOrExit } from '../../config';
+import { commandLine } from '../../config/cli-args';
 import { type Db, openDb } from '../db';
 import { migrate } from '../migrations';
 import { DEMO_SEED, INSERT_ORDER, isEmpty, seedDemoCompany } from './demo-company';
@@ -14,37 +15,31 @@ import { seedScale } from './scale';
  * N order lines for benchmarks, with a progress bar on stderr.
  */
 
+const USAGE = 'npm run seed [-- --scale N] [--seed S] [--today YYYY-MM-DD]';
+
 interface Args {
   scale: number | null;
   seed: number;
   today: string | undefined;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { scale: null, seed: DEMO_SEED, today: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = (argv[i] ?? '').split('=', 2) as [string, string | undefined];
-    const value = () => inline ?? argv[++i] ?? '';
-    const int = (name: string) => {
-      const raw = value().replaceAll('_', '').replaceAll(',', '');
-      const v = Number(raw);
-      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(v)) fail(`${name} 需要一个非负整数 expects a non-negative integer, got "${raw}"`);
-      return v;
-    };
-    if (flag === '--scale') args.scale = int('--scale');
-    else if (flag === '--seed') args.seed = int('--seed');
-    else if (flag === '--today') args.today = value();
-    else if (flag === '--help' || flag === '-h') {
-      process.stdout.write('npm run seed [-- --scale N] [--seed S] [--today YYYY-MM-DD]\n');
-      process.exit(0);
-    } else fail(`未知参数 unknown argument: ${argv[i]}`);
-  }
-  return args;
-}
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
+function readArgs(): Args {
+  const { values, fail } = commandLine(USAGE, {
+    options: { scale: { type: 'string' }, seed: { type: 'string' }, today: { type: 'string' } },
+  });
+  // 1_000_000 and 1,000,000 read as the number they spell
+  const int = (name: string, raw: string) => {
+    const digits = raw.replaceAll('_', '').replaceAll(',', '');
+    const v = Number(digits);
+    if (!/^\d+$/.test(digits) || !Number.isSafeInteger(v))
+      fail(`--${name} 需要一个非负整数 expects a non-negative integer, got "${digits}"`);
+    return v;
+  };
+  return {
+    scale: values.scale === undefined ? null : int('scale', values.scale),
+    seed: values.seed === undefined ? DEMO_SEED : int('seed', values.seed),
+    today: values.today,
+  };
 }
 
 async function summary(db: Db): Promise<string> {
@@ -59,7 +54,7 @@ async function summary(db: Db): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readArgs();
   const config = loadConfigOrExit();
   const db = await openDb({ url: config.database.url, dataDir: config.app.dataDir, logSql: config.database.logSql });
   try {

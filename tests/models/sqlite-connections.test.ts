@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connectionOf, openConnections as connectionsOf, sharedConnection } from '../../models/sqlite-adapter';
 import { sqliteAll } from '../../models/sqlite-connections';
 import { freshDb, type TestDb } from '../helpers/db';
 
@@ -60,8 +61,7 @@ describe('sqliteAll', () => {
 });
 
 describe('transaction connections', () => {
-  const openConnections = (db: TestDb['db']) =>
-    Object.keys((db.sequelize as unknown as { connectionManager: { connections: Record<string, unknown> } }).connectionManager.connections);
+  const openConnections = (db: TestDb['db']) => Object.keys(connectionsOf(db.sequelize));
 
   it('are kept for the next transaction, with their settings (foreign keys) still on', async () => {
     t = await withWarehouses(1);
@@ -86,7 +86,7 @@ describe('transaction connections', () => {
         sequelize.transaction(async (tx) => {
           await sequelize.query('SELECT 1', { transaction: tx });
           await new Promise((r) => setTimeout(r, 20));
-          return (tx as unknown as { connection: object }).connection;
+          return connectionOf(tx);
         }),
       ),
     );
@@ -99,9 +99,7 @@ describe('transaction connections', () => {
 describe('column types for Sequelize reads', () => {
   /** Every statement SQLite runs on the default connection (sqlite3's trace event). */
   async function traced(db: TestDb['db']): Promise<string[]> {
-    const cm = (db.sequelize as unknown as { connectionManager: { getConnection(o: object): Promise<NodeJS.EventEmitter> } })
-      .connectionManager;
-    const conn = await cm.getConnection({ type: 'SELECT' });
+    const conn = await sharedConnection(db.sequelize);
     const seen: string[] = [];
     conn.on('trace', (sql: string) => seen.push(sql));
     return seen;
