@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   running.push({ name: 'signal relay', stop: () => relay.stop() });
   // Off loopback the console asks everyone to sign in (app/console-auth.ts, README "Exposing the console").
   const requireSignIn = consoleNeedsSignIn(config.app);
-  const chatConsole = consoleRoutes({ db, config, now: () => new Date(), flows }, { requireSignIn });
+  const chatConsole = consoleRoutes({ db, config, now: () => new Date(), flows, log }, { requireSignIn });
   const server: Server = await listen(createHttpApp({ db, temporal, worker }, chatConsole), config.app.port, config.app.host);
   running.push({
     name: 'http',

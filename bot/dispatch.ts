@@ -2,7 +2,8 @@ import type { AppConfig } from '../config';
 import { businessDay } from '../domain/calendar';
 import { may } from '../domain/permissions';
 import type { Db } from '../models/db';
-import { type Reply, t } from './cards/card';
+import { answering, type ErrorLog } from './answer';
+import { type Locale, type Reply, t } from './cards/card';
 import { customerCommand } from './commands/customer';
 import { localeOf, parseCommand } from './commands/grammar';
 import { helpCommand } from './commands/help';
@@ -26,6 +27,8 @@ export interface BotDeps {
   now: () => Date;
   /** the workflows; absent when Temporal is not connected (flow commands then say so) */
   flows?: Flows;
+  /** where a fault behind a command is logged (bot/answer.ts); stderr when absent */
+  log?: ErrorLog;
 }
 
 export interface IncomingText {
@@ -35,8 +38,12 @@ export interface IncomingText {
   messageId: string;
 }
 
-export async function handleText(deps: BotDeps, msg: IncomingText): Promise<Reply[]> {
+export function handleText(deps: BotDeps, msg: IncomingText): Promise<Reply[]> {
   const locale = localeOf(msg.text);
+  return answering(deps.log, locale, `message from ${msg.userLogin}: ${msg.text.slice(0, 200)}`, () => answerText(deps, msg, locale));
+}
+
+async function answerText(deps: BotDeps, msg: IncomingText, locale: Locale): Promise<Reply[]> {
   const say = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
   const user = await loadUser(deps.db, msg.userLogin);
   if (!user) return say('您的账号还没有绑定系统用户，请联系管理员', 'Your account is not linked to a user yet; ask an administrator');

@@ -5,6 +5,7 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
 } from '@temporalio/client';
 import type { FlowSignalName } from '../models/flow-signal';
 import {
@@ -32,7 +33,11 @@ import type { QuoteToCashInput } from '../workflows/quote-to-cash';
  */
 export interface Flows {
   submitQuote(input: QuoteToCashInput): Promise<{ started: boolean; workflowId: string }>;
-  decide(workflowId: string, input: DecideInput, requestId: string): Promise<DecideResult>;
+  /**
+   * A decision click as an update; `accepted` is called once the flow has accepted it (its
+   * validator passed, the request is in history and survives a crash), before the outcome.
+   */
+  decide(workflowId: string, input: DecideInput, requestId: string, opts?: { accepted?: () => void }): Promise<DecideResult>;
   ship(workflowId: string, input: ShipInput): Promise<ShipResult>;
   cancel(workflowId: string, input: CancelInput, requestId: string): Promise<DecideResult>;
   orderState(workflowId: string): Promise<OrderFlowState | null>;
@@ -87,8 +92,18 @@ export function createFlows(client: Client, taskQueue: string): Flows {
         throw e;
       }
     },
-    decide: (workflowId, input, requestId) =>
-      refusable(wf.getHandle(workflowId).executeUpdate(decideUpdate, { args: [input], updateId: `decide:${requestId}` })),
+    decide: (workflowId, input, requestId, opts) =>
+      refusable(
+        (async () => {
+          const update = await wf.getHandle(workflowId).startUpdate(decideUpdate, {
+            args: [input],
+            updateId: `decide:${requestId}`,
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          });
+          opts?.accepted?.();
+          return update.result();
+        })(),
+      ),
     ship: (workflowId, input) =>
       refusable(wf.getHandle(workflowId).executeUpdate(shipUpdate, { args: [input], updateId: `ship:${input.requestId}` })),
     cancel: (workflowId, input, requestId) =>

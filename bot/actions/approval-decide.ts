@@ -16,7 +16,7 @@ export const ANSWER_WITHIN_MS = 800;
  * and records the decision once. When the flow answers in time the reply carries the card
  * redrawn from the books; when it does not, the reply says the click is being handled, every
  * copy of the card updates by push once the decision is recorded, and a refusal reaches the
- * clicker as a pushed message.
+ * clicker as a pushed message. The clock starts once the flow has accepted the click.
  */
 export async function decideApproval(
   deps: { db: Db; flows: Flows; answerWithinMs?: number },
@@ -30,11 +30,26 @@ export async function decideApproval(
   // a card the user may not open is answered like a step that does not exist: no flow, no card
   const record = await stepRecord(deps.db, v.stepId);
   if (!record || !may(user, 'approval.decide', record)) return [{ kind: 'text', text: t(locale, '没有找到该审批', 'No such approval') }];
+  let accepted: () => void = () => {};
+  const inHistory = new Promise<void>((r) => {
+    accepted = r;
+  });
   const pending = deps.flows.decide(
     v.workflowId,
     { stepId: v.stepId, userId: user.id, decision, comment: comment?.trim() || undefined },
     requestId,
+    { accepted },
   );
+  // Nothing is answered before the flow holds the click: "being handled" must survive a crash.
+  // (Accepting is the validator alone, milliseconds; a platform that resends meanwhile sends the
+  // same request id, which the flow takes once.)
+  await Promise.race([
+    inHistory,
+    pending.then(
+      () => undefined,
+      () => undefined,
+    ),
+  ]);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((r) => {
     timer = setTimeout(() => r(null), deps.answerWithinMs ?? ANSWER_WITHIN_MS);

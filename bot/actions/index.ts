@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { answering } from '../answer';
 import { type Locale, type Reply, t } from '../cards/card';
 import type { BotDeps } from '../dispatch';
 import { loadUser } from '../user-context';
@@ -24,7 +25,11 @@ export interface CardAction {
 const num = (v: unknown) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
 
-export async function handleAction(deps: BotDeps, a: CardAction): Promise<Reply[]> {
+export function handleAction(deps: BotDeps, a: CardAction): Promise<Reply[]> {
+  return answering(deps.log, 'zh', `click by ${a.userLogin}: ${a.action} on ${a.cardId}`, () => answerAction(deps, a));
+}
+
+async function answerAction(deps: BotDeps, a: CardAction): Promise<Reply[]> {
   const locale: Locale = 'zh';
   const say = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
   const user = await loadUser(deps.db, a.userLogin);

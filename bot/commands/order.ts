@@ -8,53 +8,51 @@ import { type Locale, type Reply, t } from '../cards/card';
 import type { Flows } from '../flows';
 import type { UserContext } from '../user-context';
 
-const PHASE_RANK: Record<OrderFlowState['phase'], number> = {
-  approval: 0,
-  credit_approval: 0,
-  to_ship: 1,
-  partially_shipped: 2,
-  collecting: 3,
-  completed: 4,
-  rejected: 5,
-  cancelled: 5,
-};
 /** once anything has shipped the way back is a return, so the button goes */
 const CANCELLABLE = ['draft', 'pending_approval', 'to_ship'];
-const STATUS_RANK: Record<string, number> = { to_ship: 1, partially_shipped: 2, shipped: 3, delivered: 3, completed: 4, cancelled: 5 };
 
-/** The flow's state as a sentence: whose approval it waits for and for how long, or its phase. */
-export function flowWords(s: OrderFlowState, now: number): { zh: string; en: string } {
-  if (s.waitingFor && (s.phase === 'approval' || s.phase === 'credit_approval')) {
-    const e = elapsed(now - s.waitingFor.since);
-    const what = s.phase === 'credit_approval' ? { zh: '超信用额度审批', en: 'credit override' } : { zh: '审批', en: 'approval' };
-    return {
-      zh: `等待 ${s.waitingFor.approverName} ${what.zh}，已等待 ${e.zh}${s.waitingFor.escalated ? '（已升级）' : s.waitingFor.reminded ? '（已提醒）' : ''}`,
-      en: `waiting for ${s.waitingFor.approverName}'s ${what.en} for ${e.en}`,
-    };
-  }
-  const words: Record<OrderFlowState['phase'], { zh: string; en: string }> = {
-    approval: { zh: '审批中', en: 'being approved' },
-    credit_approval: { zh: '等待超信用额度审批', en: 'awaiting the credit override' },
-    rejected: { zh: '已驳回', en: 'rejected' },
-    to_ship: { zh: '待发货', en: 'to ship' },
-    partially_shipped: { zh: `部分发货（${s.shipments.length} 次），待发余量`, en: `partially shipped (${s.shipments.length})` },
-    collecting: { zh: '已全部发货，等待回款', en: 'shipped, awaiting payment' },
-    completed: { zh: '已完成', en: 'completed' },
-    cancelled: { zh: '已取消', en: 'cancelled' },
+/** Whose approval a flow waits for and for how long, with its reminder or escalation. */
+export function waitingWords(w: NonNullable<OrderFlowState['waitingFor']>, credit: boolean, now: number): { zh: string; en: string } {
+  const e = elapsed(now - w.since);
+  const what = credit ? { zh: '超信用额度审批', en: 'credit override' } : { zh: '审批', en: 'approval' };
+  return {
+    zh: `等待 ${w.approverName} ${what.zh}，已等待 ${e.zh}${w.escalated ? '（已升级）' : w.reminded ? '（已提醒）' : ''}`,
+    en: `waiting for ${w.approverName}'s ${what.en} for ${e.en}`,
   };
-  const backorder = s.backorders.length && ['to_ship', 'partially_shipped'].includes(s.phase);
-  const w = words[s.phase];
-  return backorder
+}
+
+/**
+ * Where the order stands, in words, from the books: they are its one source of truth. Only
+ * while it awaits approval does its flow add who it waits for and since when (the books know
+ * the step; the flow knows its reminder clock).
+ */
+export function statusWords(
+  b: { status: string; rejected: boolean; shipments: number; backorders: { sku: string; qty: number }[] },
+  live: OrderFlowState | null,
+  now: number,
+): { zh: string; en: string } {
+  if (b.status === 'pending_approval' && live?.waitingFor) return waitingWords(live.waitingFor, live.phase === 'credit_approval', now);
+  const words: Record<string, { zh: string; en: string }> = {
+    pending_approval: { zh: '审批中', en: 'being approved' },
+    to_ship: { zh: '待发货', en: 'to ship' },
+    partially_shipped: { zh: `部分发货（${b.shipments} 次），待发余量`, en: `partially shipped (${b.shipments})` },
+    shipped: { zh: '已全部发货，等待回款', en: 'shipped, awaiting payment' },
+    delivered: { zh: '已签收，等待回款', en: 'delivered, awaiting payment' },
+    cancelled: b.rejected ? { zh: '已驳回', en: 'rejected' } : { zh: '已取消', en: 'cancelled' },
+  };
+  const label = ORDER_STATUS.labels[b.status as keyof typeof ORDER_STATUS.labels];
+  const w = words[b.status] ?? label ?? { zh: b.status, en: b.status };
+  return b.backorders.length && ['to_ship', 'partially_shipped'].includes(b.status)
     ? {
-        zh: `${w.zh}；欠货 ${s.backorders.map((b) => `${b.sku}×${b.qty}`).join('、')}`,
-        en: `${w.en}; back-ordered ${s.backorders.map((b) => `${b.sku}x${b.qty}`).join(', ')}`,
+        zh: `${w.zh}；欠货 ${b.backorders.map((x) => `${x.sku}×${x.qty}`).join('、')}`,
+        en: `${w.en}; back-ordered ${b.backorders.map((x) => `${x.sku}x${x.qty}`).join(', ')}`,
       }
     : w;
 }
 
 /**
- * 订单 SO-…: the order's state in words — from its live flow when it has one ("等待 王芳 审批，
- * 已等待 2 小时"), else from the books — each line's shipped and back-ordered quantity, its
+ * 订单 SO-…: the order's state in words from the books (with whose approval it waits for, and
+ * how long, from its flow: "等待 王芳 审批，已等待 2 小时") — each line's shipped and back-ordered quantity, its
  * shipments with tracking numbers and its receivables; a cancel button for who may cancel.
  */
 export async function orderCommand(
@@ -75,12 +73,22 @@ export async function orderCommand(
     Receivable.findAll({ where: { salesOrderId: order.id }, order: [['dueDate', 'ASC']] }),
   ]);
   const products = await Product.findAll({ where: { id: lines.map((l) => l.productId) } });
-  const status = ORDER_STATUS.labels[order.status as keyof typeof ORDER_STATUS.labels];
-  const live = order.workflowId && opts.flows ? await opts.flows.orderState(order.workflowId).catch(() => null) : null;
-  // the flow tells its users before it updates its own state: when the books are already
-  // further along (confirmed, completed), they are the answer
-  const liveWords =
-    live && PHASE_RANK[live.phase] >= (STATUS_RANK[order.status] ?? 0) ? flowWords(live, (opts.now ?? new Date()).getTime()) : null;
+  const awaiting = order.status === 'pending_approval' && order.workflowId && opts.flows;
+  const live = awaiting ? await opts.flows?.orderState(order.workflowId as string).catch(() => null) : null;
+  const quote =
+    order.status === 'cancelled' && order.quoteId ? await db.models.Quote.findByPk(order.quoteId, { attributes: ['status'] }) : null;
+  const words = statusWords(
+    {
+      status: order.status,
+      rejected: quote?.status === 'rejected',
+      shipments: shipments.length,
+      backorders: lines
+        .filter((l) => l.backorderQty > 0)
+        .map((l) => ({ sku: products.find((p) => p.id === l.productId)?.sku ?? '', qty: l.backorderQty })),
+    },
+    live ?? null,
+    (opts.now ?? new Date()).getTime(),
+  );
   const notes = [
     ...(order.status === 'cancelled' && order.cancelReason
       ? [t(locale, `关闭原因：${order.cancelReason}`, `closed: ${order.cancelReason}`)]
@@ -103,7 +111,7 @@ export async function orderCommand(
         id: `order:${order.id}`,
         title: `${t(locale, '订单', 'Order')} ${order.number} · ${customer.name}`,
         status: {
-          text: liveWords ? t(locale, liveWords.zh, liveWords.en) : t(locale, status?.zh ?? order.status, status?.en ?? order.status),
+          text: t(locale, words.zh, words.en),
           tone: order.status === 'cancelled' ? 'danger' : order.status === 'completed' ? 'success' : 'info',
         },
         fields: [

@@ -88,4 +88,31 @@ describe('one message in, replies out', () => {
   it('does not know an unbound account', async () => {
     expect(await say('nobody', '库存 A100')).toEqual([{ kind: 'text', text: '您的账号还没有绑定系统用户，请联系管理员' }]);
   });
+
+  it('a fault behind a command is answered with a reference and logged, never thrown', async () => {
+    const logged: string[] = [];
+    const broken: BotDeps = {
+      ...deps,
+      log: { error: (m) => logged.push(m) },
+      flows: {
+        ship: async () => {
+          throw new Error('temporal unavailable');
+        },
+      } as unknown as BotDeps['flows'],
+    };
+    const order = await t.db.models.SalesOrder.findOne({ where: { status: 'to_ship' } });
+    await order!.update({ workflowId: 'q2c-broken' });
+    const replies = await handleText(broken, {
+      userLogin: 'chenjing',
+      text: `发货 ${order!.number} A100×1 顺丰 SF1234567890`,
+      messageId: 'broken-1',
+    });
+    expect(replies).toHaveLength(1);
+    const text = (replies[0] as { text: string }).text;
+    const ref = /编号 (\w{8})/.exec(text)?.[1];
+    expect(text).toMatch(/^抱歉，处理时出错了（编号 \w{8}，已记录）。请稍后再试/);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(`[${ref}]`);
+    expect(logged[0]).toContain('temporal unavailable');
+  });
 });
