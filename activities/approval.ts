@@ -24,7 +24,7 @@ export async function createApprovalSteps(
   const out = [];
   let stepNo = 0;
   for (const s of steps) {
-    const who = await approverFor(db, s.role as never, customer);
+    const who = await approverFor(db, s.role as never, customer, t);
     if (!who) continue; // nobody holds the role: the step cannot be waited for; the rep is told by the caller
     stepNo++;
     const row = await db.models.ApprovalStep.create(
@@ -213,7 +213,7 @@ export function createApprovalActivities({ db, config, clock, notify }: Activity
       const existing = await ApprovalRequest.findOne({ where: { subjectType: 'credit_override', subjectId: orderId }, transaction: t });
       const prior = existing && (await ApprovalStep.findOne({ where: { approvalRequestId: existing.id }, transaction: t }));
       if (prior) {
-        const u = await userById(db, prior.approverUserId);
+        const u = await userById(db, prior.approverUserId, t);
         return {
           id: prior.id,
           stepNo: prior.stepNo,

@@ -165,7 +165,7 @@ export function createOrderActivities({ db, config, clock, notify }: ActivityDep
         { where: { id: orderId, status: { [Op.in]: ['draft', 'pending_approval'] } }, transaction: t },
       );
       if (order.quoteId) await Quote.update({ status: 'converted' }, { where: { id: order.quoteId }, transaction: t });
-      const warehouse = await activeUsersWithRole(db, 'warehouse');
+      const warehouse = await activeUsersWithRole(db, 'warehouse', t);
       await notify.emit(
         [
           { type: 'order.confirmed', orderId, backorders, to: [order.ownerUserId] },

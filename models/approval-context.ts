@@ -30,8 +30,8 @@ export async function approvalContext(db: Db, stepId: number, t?: Transaction) {
   const [quote, customer, rep, approver, lines, totalSteps, decision] = await Promise.all([
     order.quoteId ? Quote.findByPk(order.quoteId, { transaction: t }) : null,
     Customer.findByPk(order.customerId, { transaction: t }),
-    userById(db, order.ownerUserId),
-    userById(db, step.approverUserId),
+    userById(db, order.ownerUserId, t),
+    userById(db, step.approverUserId, t),
     SalesOrderLine.findAll({ where: { salesOrderId: order.id }, order: [['lineNo', 'ASC']], transaction: t }),
     ApprovalStep.count({ where: { approvalRequestId: request.id }, transaction: t }),
     ApprovalDecision.findOne({ where: { approvalStepId: step.id }, transaction: t }),

@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import type { ApprovalRule, ApproverRole } from '../config/schema';
 import { type ApprovalFacts, type ApprovalStep, requiredApprovals } from '../domain/approval-policy';
 import type { Db } from './db';
@@ -11,13 +12,14 @@ export async function approverFor(
   db: Db,
   role: ApproverRole,
   customer: { teamId: number | null },
+  t?: Transaction,
 ): Promise<{ id: number; name: string } | null> {
-  const directory = await userDirectory(db);
+  const directory = await userDirectory(db, t);
   if (role === 'sales_manager' && customer.teamId) {
     const manager = directory.byId.get(directory.managerOf.get(customer.teamId) ?? -1);
     if (manager?.active) return { id: manager.id, name: manager.name };
   }
-  const user = (await activeUsersWithRole(db, role))[0];
+  const user = (await activeUsersWithRole(db, role, t))[0];
   return user ? { id: user.id, name: user.name } : null;
 }
 

@@ -56,8 +56,13 @@ export class ReferenceCache<K, V> {
    * The value, from memory while it is younger than maxAgeMs. Past half that age a request
    * still gets it at once but starts a read in the background, so that under steady traffic
    * nobody waits for a reload and nothing served is older than maxAgeMs.
+   *
+   * A caller inside a transaction passes `readInTx`, which reads through that transaction: on
+   * PostgreSQL a reload needs a connection of the pool, and when every connection is held by a
+   * transaction waiting for the same reload, none is ever given back. What it reads is not kept
+   * (it may include the transaction's own uncommitted writes).
    */
-  get(key: K): Promise<V> {
+  get(key: K, readInTx?: () => Promise<V>): Promise<V> {
     const e = this.entries.get(key);
     if (e) {
       const age = this.clock() - e.at;
@@ -66,7 +71,7 @@ export class ReferenceCache<K, V> {
         return Promise.resolve(e.value);
       }
     }
-    return this.refresh(key);
+    return readInTx ? readInTx() : this.refresh(key);
   }
 
   /** Reads the key, one read per key at a time: a burst of messages waits for the same read. */

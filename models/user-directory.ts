@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import type { Principal } from '../domain/permissions';
 import type { Db } from './db';
 import { referenceCache } from './reference-cache';
@@ -33,30 +34,42 @@ export interface UserDirectory {
   rightsOf: ReadonlyMap<string, RoleRights>;
 }
 
-export function userDirectory(db: Db): Promise<UserDirectory> {
-  const cache = referenceCache(db.sequelize, 'userDirectory', ['users', 'teams', 'roles'], async (): Promise<UserDirectory> => {
-    const [users, teams, roles] = await Promise.all([
-      db.models.User.findAll({ attributes: ['id', 'login', 'name', 'roleCode', 'teamId', 'active'], order: [['id', 'ASC']], raw: true }),
-      db.models.Team.findAll({ attributes: ['id', 'managerUserId'], raw: true }),
-      db.models.Role.findAll({ attributes: ['code', 'dataScope', 'canSeeCost'], raw: true }),
-    ]);
-    const all = (users as unknown as DirectoryUser[]).map((u) => ({ ...u, active: Boolean(u.active) }));
-    return {
-      byId: new Map(all.map((u) => [u.id, u])),
-      byLogin: new Map(all.map((u) => [u.login, u])),
-      managerOf: new Map(teams.map((t) => [t.id, t.managerUserId ?? null])),
-      rightsOf: new Map(
-        roles.map((r) => [r.code as string, { dataScope: r.dataScope as RoleRights['dataScope'], canSeeCost: Boolean(r.canSeeCost) }]),
-      ),
-    };
-  });
-  return cache.get('all');
+/**
+ * Given the caller's transaction, a stale directory is read through it instead of the pool
+ * (models/reference-cache: a transaction must never wait for another connection).
+ */
+export function userDirectory(db: Db, t?: Transaction): Promise<UserDirectory> {
+  const cache = referenceCache(db.sequelize, 'userDirectory', ['users', 'teams', 'roles'], () => readDirectory(db));
+  return cache.get('all', t ? () => readDirectory(db, t) : undefined);
+}
+
+async function readDirectory(db: Db, transaction?: Transaction): Promise<UserDirectory> {
+  const { User, Team, Role } = db.models;
+  const reads = [
+    () =>
+      User.findAll({ attributes: ['id', 'login', 'name', 'roleCode', 'teamId', 'active'], order: [['id', 'ASC']], raw: true, transaction }),
+    () => Team.findAll({ attributes: ['id', 'managerUserId'], raw: true, transaction }),
+    () => Role.findAll({ attributes: ['code', 'dataScope', 'canSeeCost'], raw: true, transaction }),
+  ] as const;
+  // one connection (the transaction's) runs one statement at a time; the pool's may run three
+  const [users, teams, roles] = transaction
+    ? [await reads[0](), await reads[1](), await reads[2]()]
+    : await Promise.all([reads[0](), reads[1](), reads[2]()]);
+  const all = (users as unknown as DirectoryUser[]).map((u) => ({ ...u, active: Boolean(u.active) }));
+  return {
+    byId: new Map(all.map((u) => [u.id, u])),
+    byLogin: new Map(all.map((u) => [u.login, u])),
+    managerOf: new Map(teams.map((t) => [t.id, t.managerUserId ?? null])),
+    rightsOf: new Map(
+      roles.map((r) => [r.code as string, { dataScope: r.dataScope as RoleRights['dataScope'], canSeeCost: Boolean(r.canSeeCost) }]),
+    ),
+  };
 }
 
 /** The user with this id (active or not), or null. */
-export async function userById(db: Db, id: number | null | undefined): Promise<DirectoryUser | null> {
+export async function userById(db: Db, id: number | null | undefined, t?: Transaction): Promise<DirectoryUser | null> {
   if (id == null) return null;
-  return (await userDirectory(db)).byId.get(id) ?? null;
+  return (await userDirectory(db, t)).byId.get(id) ?? null;
 }
 
 /**
@@ -72,14 +85,14 @@ export async function principalOf(db: Db, id: number): Promise<(Principal & { na
 }
 
 /** The active users holding a role, in id order. */
-export async function activeUsersWithRole(db: Db, role: string): Promise<DirectoryUser[]> {
-  const all = (await userDirectory(db)).byId.values();
+export async function activeUsersWithRole(db: Db, role: string, t?: Transaction): Promise<DirectoryUser[]> {
+  const all = (await userDirectory(db, t)).byId.values();
   return [...all].filter((u) => u.active && u.roleCode === role);
 }
 
 /** What each of these users may see (P1), by id; a user without a role sees the least. */
-export async function rightsOfUsers(db: Db, ids: readonly number[]): Promise<Map<number, RoleRights>> {
-  const d = await userDirectory(db);
+export async function rightsOfUsers(db: Db, ids: readonly number[], t?: Transaction): Promise<Map<number, RoleRights>> {
+  const d = await userDirectory(db, t);
   const least: RoleRights = { dataScope: 'own', canSeeCost: false };
   return new Map(ids.map((id) => [id, d.rightsOf.get(d.byId.get(id)?.roleCode ?? '') ?? least]));
 }

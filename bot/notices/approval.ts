@@ -29,7 +29,7 @@ async function redraw(
   context ??= await approvalContext(c.db, stepId, c.t);
   const holders = await cardHolders(c.db, `approval:${stepId}`, c.t);
   const everyone = [...new Set([...holders, ...alsoTo])];
-  const rights = await rightsOfUsers(c.db, everyone);
+  const rights = await rightsOfUsers(c.db, everyone, c.t);
   for (const canSeeCost of [true, false]) {
     const group = everyone.filter((u) => rights.get(u)?.canSeeCost === canSeeCost);
     if (group.length === 0) continue;
@@ -46,7 +46,7 @@ const text = (c: NoticeCtx, to: readonly number[], body: string, part = 'text') 
 
 export async function approvalPending(c: NoticeCtx, e: Of<'approval.pending'>): Promise<void> {
   const ctx = await approvalContext(c.db, e.stepId, c.t);
-  const [rights] = (await rightsOfUsers(c.db, [e.approverUserId])).values();
+  const [rights] = (await rightsOfUsers(c.db, [e.approverUserId], c.t)).values();
   const card = await approvalCardFromBooks(c.db, e.stepId, { canSeeCost: rights?.canSeeCost ?? false }, { transaction: c.t, context: ctx });
   await pushTo(c.db, [e.approverUserId], { kind: 'card', card }, { dedupeKey: `${c.key}:card`, transaction: c.t });
   const doc = ctx.quote?.number ?? '';

@@ -119,6 +119,23 @@ describe('reference cache', () => {
     expect(await s.cache.get('a')).toBe('a@2');
   });
 
+  // A PostgreSQL pool whose every connection is held by a transaction waiting for the reload
+  // never serves the reload (tests/activities/concurrent-orders: 200 orders at once hung).
+  it('a caller in a transaction never waits for the shared reload: it reads through its transaction, and that is not kept', async () => {
+    const s = setup();
+    expect(await s.cache.get('a')).toBe('a@1');
+    s.change();
+    s.tick(1000);
+    s.defer(true);
+    const shared = s.cache.get('a'); // queued for a connection that will not come
+    expect(s.loads).toHaveLength(1);
+    expect(await s.cache.get('a', async () => 'a@2 in tx')).toBe('a@2 in tx');
+    expect(await s.cache.get('a', async () => 'again in tx')).toBe('again in tx');
+    s.loads[0]!.resolve();
+    expect(await shared).toBe('a@2');
+    expect(await s.cache.get('a', async () => 'not asked')).toBe('a@2'); // fresh: from memory, in a transaction too
+  });
+
   it('the age counts from when the read began', async () => {
     const s = setup();
     s.defer(true);
