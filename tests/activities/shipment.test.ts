@@ -42,6 +42,41 @@ describe.each(kinds)('shipment and order activities on %s', (kind) => {
     throw new Error('the demo company has no order to ship');
   }
 
+  it.each([
+    [
+      'the same SKU twice',
+      (sku: string) => ({
+        lines: [
+          { sku, qty: 1 },
+          { sku: sku.toLowerCase(), qty: 1 },
+        ],
+        carrier: '顺丰',
+        trackingNo: 'SF1000000101',
+      }),
+      '写了 2 次，请合并为一行',
+    ],
+    [
+      'a carrier longer than its column',
+      (sku: string) => ({ lines: [{ sku, qty: 1 }], carrier: '顺'.repeat(33), trackingNo: 'SF1000000102' }),
+      '承运商名称应为 1–32 个字',
+    ],
+    [
+      'a tracking number longer than its column',
+      (sku: string) => ({ lines: [{ sku, qty: 1 }], carrier: '顺丰', trackingNo: 'S'.repeat(65) }),
+      '运单号应为 1–64 个字符',
+    ],
+  ])('%s is answered, not retried, and nothing is written', async (_what, make, said) => {
+    const { Shipment, SalesOrderLine, StockMove, Receivable } = t.db.models;
+    const { order, line, sku } = await orderToShip();
+    const { recordShipment } = createShipmentActivities(activityDeps(t.db, config));
+    const before = { shipments: await Shipment.count(), moves: await StockMove.count(), receivables: await Receivable.count() };
+    const res = await recordShipment({ orderId: order.id, userId: warehouseUserId, requestId: `bad-${said}`, ...make(sku) });
+    expect(res.ok).toBe(false);
+    expect(res.message.zh).toContain(said);
+    expect({ shipments: await Shipment.count(), moves: await StockMove.count(), receivables: await Receivable.count() }).toEqual(before);
+    expect((await SalesOrderLine.findByPk(line.id))!.shippedQty).toBe(line.shippedQty);
+  });
+
   it('two attempts of one shipment at once record it once', async () => {
     const { Shipment, SalesOrderLine } = t.db.models;
     const { order, line, sku } = await orderToShip();
