@@ -17,16 +17,10 @@ import {
 } from '../../../workflows/messages';
 import type { QuoteToCashInput } from '../../../workflows/quote-to-cash';
 import { eventTypes, quietRuntime, wid, within } from '../../temporal-server/harness';
+import { type ActName, FlowStubs } from './stubs';
 
 export { eventTypes };
 
-import { type ActName, FlowStubs } from './stubs';
-
-/**
- * The flows' logic alone: the embedded server on a virtual clock, the SDK worker with
- * the product's bundle, and stub activities in memory, one set per workflow id. No database,
- * no bot: what a test sees is the order of calls and the flow's answers.
- */
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 export const MINUTE = 60_000;
@@ -34,6 +28,7 @@ export const MINUTE = 60_000;
 export const ACCEPTED = { waitForStage: WorkflowUpdateStage.ACCEPTED } as const;
 /** bound on every wait: a broken flow fails its test instead of hanging it */
 const BOUND_MS = 10_000;
+/** every activity of the contract (the compiler says when one is missing): the worker registers these */
 const EVERY: Record<ActName, true> = {
   openOrder: true,
   checkCredit: true,
@@ -53,25 +48,25 @@ const EVERY: Record<ActName, true> = {
 };
 const ACTIVITY_NAMES = Object.keys(EVERY) as ActName[];
 
+/**
+ * The flows' logic alone: the embedded server on a virtual clock, the SDK worker with
+ * the product's bundle, and stub activities in memory, one set per workflow id. No database,
+ * no bot: what a test sees is the order of calls and the flow's answers.
+ */
 export interface LogicEnv {
   server: TemporalServer;
   client: Client;
   /** stubs for a new quote-to-cash flow; start() once the test has set them up */
-  order(opts?: { steps?: number; reminderMs?: number; escalationMs?: number }): OrderFlow;
+  order(opts?: { steps?: number; reminderMs?: number; escalationMs?: number }): Flow<QuoteToCashInput>;
   /** stubs for a new receivable-collection flow */
-  receivable(input: (now: number) => Omit<ReceivableCollectionInput, 'number' | 'receivableId'>): ReceivableFlow;
+  receivable(input: (now: number) => Omit<ReceivableCollectionInput, 'number' | 'receivableId'>): Flow<ReceivableCollectionInput>;
   stop(): Promise<void>;
 }
 
-export interface OrderFlow {
+/** a flow not started yet: its stubs (registered under its workflow id) and its input */
+export interface Flow<I> {
   stubs: FlowStubs;
-  input: QuoteToCashInput;
-  start(): Promise<WorkflowHandle>;
-}
-
-export interface ReceivableFlow {
-  stubs: FlowStubs;
-  input: ReceivableCollectionInput;
+  input: I;
   start(): Promise<WorkflowHandle>;
 }
 
@@ -92,7 +87,7 @@ export async function startLogicEnv(opts: { clock?: 'manual' | 'auto' } = {}): P
     if (!stubs) throw ApplicationFailure.nonRetryable(`no stubs for ${id}`);
     return stubs.run(name, input);
   };
-  // the worker registers the object's own keys: every activity of the contract, routed by flow
+  // a Proxy would not do: the worker registers the object's own keys
   const activities = Object.fromEntries(ACTIVITY_NAMES.map((n) => [n, route(n)])) as unknown as FlowActivities;
   const nc = await NativeConnection.connect({ address: server.address });
   const worker = await Worker.create({ connection: nc, taskQueue, workflowBundle: await workflowBundle(), activities });
