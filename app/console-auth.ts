@@ -1,8 +1,9 @@
 import type { Server } from 'node:net';
 import type Koa from 'koa';
+import { z } from 'zod';
 import type { BotDeps } from '../bot/dispatch';
 import type { UserContext } from '../bot/user-context';
-import { BadRequest, jsonBody, requireString } from './console-request';
+import { BadRequest, bodyAs, parse, text } from './console-request';
 import { clearSessionCookie, endSession, sessionToken, sessionUser, setSessionCookie } from './console-session';
 import { signIn } from './console-sign-in';
 import { MAX_PASSWORD_LENGTH } from './passwords';
@@ -63,9 +64,7 @@ export const signInRequired = () => new BadRequest('session', '请先登录 sign
 export function actingLogin(who: ConsoleIdentity, named: unknown): string {
   if (who.mode === 'signed-out') throw signInRequired();
   if (who.mode === 'demo') {
-    if (typeof named !== 'string' || named.trim() === '') throw new BadRequest('userId', 'userId is required (a non-empty string)');
-    if (named.length > 64) throw new BadRequest('userId', 'userId is longer than 64 characters');
-    return named;
+    return parse(DemoLogin, named, 'userId');
   }
   if (named !== undefined && named !== null && named !== '' && named !== who.user.login)
     throw new BadRequest(
@@ -81,12 +80,13 @@ export async function describeUser(deps: BotDeps, user: { login: string; name: s
   return { userId: user.login, name: user.name, role: user.roleCode, roleName: role?.nameZh ?? user.roleCode };
 }
 
+const LoginBody = z.object({ login: text('login', 64), password: text('password', MAX_PASSWORD_LENGTH) });
+const DemoLogin = text('userId', 64);
+
 /** POST /console/api/login, POST /console/api/logout, GET /console/api/me; false when the request is none of them. */
 export async function authRoute(deps: BotDeps, ctx: Koa.Context, who: ConsoleIdentity): Promise<boolean> {
   if (ctx.method === 'POST' && ctx.path === '/console/api/login') {
-    const body = await jsonBody(ctx);
-    const login = requireString(body, 'login', 64);
-    const password = requireString(body, 'password', MAX_PASSWORD_LENGTH);
+    const { login, password } = await bodyAs(ctx, LoginBody);
     const r = await signIn(deps, login, password, { ip: ctx.req.socket.remoteAddress ?? '' });
     if (!r.ok) {
       if (r.retryAfterS) ctx.set('Retry-After', String(r.retryAfterS));

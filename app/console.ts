@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Koa from 'koa';
+import { z } from 'zod';
 import { handleAction } from '../bot/actions';
 import { type BotDeps, handleText } from '../bot/dispatch';
 import { inboxSince } from '../bot/outbox';
 import { loadUser } from '../bot/user-context';
 import { actingLogin, authRoute, type ConsoleIdentity, describeUser, identify, signInRequired } from './console-auth';
 import { forPage, serverStopped, stream, waitForNews, watchPushes, withHtml } from './console-delivery';
-import { BadRequest, cursorParam, intParam, jsonBody, optionalComment, queryParam, requireString, requireValue } from './console-request';
+import { BadRequest, cardValue, comment as commentField, cursor, int, jsonBody, parse, single, text } from './console-request';
 
 export { endConsoleStreams, openConsoleStreams } from './console-delivery';
 
@@ -48,9 +49,25 @@ async function demoUsers(deps: BotDeps) {
   }));
 }
 
+// Each body's `userId` is checked first, by actingLogin (what it may be depends on the session).
+const MessageBody = z.object({
+  text: text('text', 2000),
+  messageId: z
+    .string({ invalid_type_error: 'messageId must be a string of at most 200 characters' })
+    .max(200, 'messageId must be a string of at most 200 characters')
+    .optional(),
+});
+const ActionBody = z.object({
+  cardId: text('cardId', 128),
+  action: text('action', 64).refine((v) => /^[A-Za-z][\w.-]*$/.test(v), 'action must look like quote.submit'),
+  value: cardValue,
+  comment: commentField,
+});
+const InboxQuery = z.object({ after: cursor('after'), limit: int('limit', 1, MAX_LIMIT, 100), wait: int('wait', 0, MAX_WAIT_S, 0) });
+
 /** The user a query acts for (its `userId` in the demo, else the session's); 404 when the demo names no active user. */
 async function queryUser(deps: BotDeps, ctx: Koa.Context, who: ConsoleIdentity): Promise<{ id: number; login: string }> {
-  const login = actingLogin(who, queryParam(ctx, 'userId'));
+  const login = actingLogin(who, parse(single('userId'), ctx.query.userId, 'userId'));
   const user = await loadUser(deps.db, login);
   if (!user) throw new BadRequest('userId', `no user ${login}`, 404);
   return { id: user.id, login: user.login };
@@ -79,32 +96,24 @@ export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Mid
       if (ctx.method === 'POST' && ctx.path === '/console/api/messages') {
         const body = await jsonBody(ctx);
         const userLogin = actingLogin(who, body.userId);
-        const text = requireString(body, 'text', 2000);
+        const m = parse(MessageBody, body);
         // the page sends one id per typed message and the same id when it retries the request;
         // a client without ids gets one per request (a retry of it is then a new message)
-        if (body.messageId !== undefined && (typeof body.messageId !== 'string' || body.messageId.length > 200))
-          throw new BadRequest('messageId', 'messageId must be a string of at most 200 characters');
-        const messageId = typeof body.messageId === 'string' && body.messageId ? body.messageId : randomUUID();
-        const replies = await handleText(deps, { userLogin, text, messageId });
+        const messageId = m.messageId || randomUUID();
+        const replies = await handleText(deps, { userLogin, text: m.text, messageId });
         ctx.body = { replies: replies.map(withHtml) };
         return;
       }
       if (ctx.method === 'POST' && ctx.path === '/console/api/actions') {
         const body = await jsonBody(ctx);
         const userLogin = actingLogin(who, body.userId);
-        const cardId = requireString(body, 'cardId', 128);
-        const action = requireString(body, 'action', 64);
-        if (!/^[A-Za-z][\w.-]*$/.test(action)) throw new BadRequest('action', 'action must look like quote.submit');
-        const value = requireValue(body);
-        const comment = optionalComment(body);
+        const { cardId, action, value, comment } = parse(ActionBody, body);
         const replies = await handleAction(deps, { userLogin, cardId, action, value, ...(comment ? { comment } : {}) });
         ctx.body = { replies: replies.map(withHtml) };
         return;
       }
       if (ctx.method === 'GET' && ctx.path === '/console/api/inbox') {
-        const after = cursorParam(queryParam(ctx, 'after'), 'after');
-        const limit = intParam(queryParam(ctx, 'limit'), 'limit', 1, MAX_LIMIT, 100);
-        const wait = intParam(queryParam(ctx, 'wait'), 'wait', 0, MAX_WAIT_S, 0);
+        const { after, limit, wait } = parse(InboxQuery, ctx.query);
         const user = await queryUser(deps, ctx, who);
         const watch = wait > 0 ? watchPushes(user.id) : null;
         let page: Awaited<ReturnType<typeof inboxSince>>;
@@ -126,7 +135,9 @@ export function consoleRoutes(deps: BotDeps, opts: ConsoleOptions = {}): Koa.Mid
       if (ctx.method === 'GET' && ctx.path === '/console/api/stream') {
         // A reconnecting EventSource says where it got to; that wins over the URL's `after`.
         const lastEventId = ctx.get('Last-Event-ID');
-        const after = lastEventId ? cursorParam(lastEventId, 'Last-Event-ID') : cursorParam(queryParam(ctx, 'after'), 'after');
+        const after = lastEventId
+          ? parse(cursor('Last-Event-ID'), lastEventId, 'Last-Event-ID')
+          : parse(cursor('after'), ctx.query.after, 'after');
         const user = await queryUser(deps, ctx, who);
         stream(deps, ctx, user.id, after, { pollMs, heartbeatMs, pageSize: MAX_LIMIT });
         return;
