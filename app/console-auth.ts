@@ -1,8 +1,10 @@
 import type { Server } from 'node:net';
+import Router from '@koa/router';
 import type Koa from 'koa';
+import { z } from 'zod';
 import type { BotDeps } from '../bot/dispatch';
 import type { UserContext } from '../bot/user-context';
-import { BadRequest, jsonBody, requireString } from './console-request';
+import { BadRequest, bodyAs, parse, text } from './console-request';
 import { clearSessionCookie, endSession, sessionToken, sessionUser, setSessionCookie } from './console-session';
 import { signIn } from './console-sign-in';
 import { MAX_PASSWORD_LENGTH } from './passwords';
@@ -63,9 +65,7 @@ export const signInRequired = () => new BadRequest('session', '请先登录 sign
 export function actingLogin(who: ConsoleIdentity, named: unknown): string {
   if (who.mode === 'signed-out') throw signInRequired();
   if (who.mode === 'demo') {
-    if (typeof named !== 'string' || named.trim() === '') throw new BadRequest('userId', 'userId is required (a non-empty string)');
-    if (named.length > 64) throw new BadRequest('userId', 'userId is longer than 64 characters');
-    return named;
+    return parse(DemoLogin, named, 'userId');
   }
   if (named !== undefined && named !== null && named !== '' && named !== who.user.login)
     throw new BadRequest(
@@ -81,25 +81,35 @@ export async function describeUser(deps: BotDeps, user: { login: string; name: s
   return { userId: user.login, name: user.name, role: user.roleCode, roleName: role?.nameZh ?? user.roleCode };
 }
 
-/** POST /console/api/login, POST /console/api/logout, GET /console/api/me; false when the request is none of them. */
-export async function authRoute(deps: BotDeps, ctx: Koa.Context, who: ConsoleIdentity): Promise<boolean> {
-  if (ctx.method === 'POST' && ctx.path === '/console/api/login') {
-    const body = await jsonBody(ctx);
-    const login = requireString(body, 'login', 64);
-    const password = requireString(body, 'password', MAX_PASSWORD_LENGTH);
+const LoginBody = z.object({ login: text('login', 64), password: text('password', MAX_PASSWORD_LENGTH) });
+const DemoLogin = text('userId', 64);
+
+/** What the console's routers keep on ctx.state: who the request acts for, found once per request. */
+export interface ConsoleState {
+  who: ConsoleIdentity;
+}
+
+/** Exact paths only, as they are written: no trailing slash, no other case. */
+export const routerOptions = { strict: true, sensitive: true } as const;
+
+/** POST /console/api/login, POST /console/api/logout, GET /console/api/me: answered before sign-in is required. */
+export function authRouter(deps: BotDeps): Router<ConsoleState> {
+  const router = new Router<ConsoleState>(routerOptions);
+  router.post('/console/api/login', async (ctx) => {
+    const { login, password } = await bodyAs(ctx, LoginBody);
     const r = await signIn(deps, login, password, { ip: ctx.req.socket.remoteAddress ?? '' });
     if (!r.ok) {
       if (r.retryAfterS) ctx.set('Retry-After', String(r.retryAfterS));
       ctx.status = r.status;
       ctx.body = { error: r.error, field: r.status === 429 ? 'login' : 'password' };
-      return true;
+      return;
     }
     setSessionCookie(ctx, r.token, r.expiresAt);
     ctx.body = { user: await describeUser(deps, r.user), expiresAt: r.expiresAt.toISOString() };
-    return true;
-  }
-  if (ctx.method === 'POST' && ctx.path === '/console/api/logout') {
+  });
+  router.post('/console/api/logout', async (ctx) => {
     if (!ctx.is('application/json')) throw new BadRequest('body', 'expected Content-Type: application/json');
+    const { who } = ctx.state;
     const token = sessionToken(ctx);
     if (who.mode === 'session') {
       await deps.db.models.AuditLog.create({
@@ -115,13 +125,12 @@ export async function authRoute(deps: BotDeps, ctx: Koa.Context, who: ConsoleIde
     await endSession(deps.db, token);
     clearSessionCookie(ctx);
     ctx.body = { ok: true };
-    return true;
-  }
-  if (ctx.method === 'GET' && ctx.path === '/console/api/me') {
+  });
+  router.get('/console/api/me', async (ctx) => {
+    const { who } = ctx.state;
     ctx.set('Cache-Control', 'no-store');
     if (who.mode === 'signed-out') throw signInRequired();
     ctx.body = who.mode === 'demo' ? { mode: 'demo', user: null } : { mode: 'session', user: await describeUser(deps, who.user) };
-    return true;
-  }
-  return false;
+  });
+  return router;
 }

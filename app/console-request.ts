@@ -1,8 +1,11 @@
 import type Koa from 'koa';
+import { z } from 'zod';
 
 /**
- * Reading a console request: its JSON body (at most MAX_BODY bytes) and query parameters,
- * each refused with a BadRequest that names the field, answered 400 `{ error, field }`.
+ * Reading a console request: its JSON body (at most MAX_BODY bytes, Content-Type
+ * application/json) and query parameters, checked by zod schemas. A refusal is a BadRequest
+ * naming the field (the first zod issue's path, `body` for the body as a whole), answered
+ * 400 `{ error, field }` by app/console.ts.
  */
 const MAX_BODY = 64 * 1024;
 
@@ -16,16 +19,30 @@ export class BadRequest extends Error {
   }
 }
 
+/** `input` as `schema` has it, or a BadRequest naming the field of the first issue. */
+export function parse<S extends z.ZodTypeAny>(schema: S, input: unknown, whole = 'body'): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new BadRequest(issue?.path.length ? String(issue.path[0]) : whole, issue?.message ?? `${whole} is not valid`);
+}
+
+/** The body, as a JSON object (its fields still unchecked: each route's schema checks them). */
 export async function jsonBody(ctx: Koa.Context): Promise<Record<string, unknown>> {
   if (!ctx.is('application/json')) throw new BadRequest('body', 'expected Content-Type: application/json');
   const raw = await readBody(ctx);
+  let v: unknown;
   try {
-    const v = JSON.parse(raw);
-    if (!isPlainObject(v)) throw new Error('not an object');
-    return v;
+    v = JSON.parse(raw);
   } catch {
     throw new BadRequest('body', 'expected a JSON object');
   }
+  return parse(JsonObject, v);
+}
+
+/** The body read and checked against `schema` in one go. */
+export async function bodyAs<S extends z.ZodTypeAny>(ctx: Koa.Context, schema: S): Promise<z.output<S>> {
+  return parse(schema, await jsonBody(ctx));
 }
 
 /**
@@ -66,50 +83,63 @@ function readBody(ctx: Koa.Context): Promise<string> {
   });
 }
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const JsonObject = z.record(z.unknown(), { invalid_type_error: 'expected a JSON object' });
 
-export function requireString(body: Record<string, unknown>, field: string, max: number): string {
-  const v = body[field];
-  if (typeof v !== 'string' || v.trim() === '') throw new BadRequest(field, `${field} is required (a non-empty string)`);
-  if (v.length > max) throw new BadRequest(field, `${field} is longer than ${max} characters`);
-  return v;
+/** A required, non-blank string of at most `max` characters (kept as typed, not trimmed). */
+export function text(field: string, max: number) {
+  const required = `${field} is required (a non-empty string)`;
+  return z
+    .string({ required_error: required, invalid_type_error: required })
+    .refine((v) => v.trim() !== '', required)
+    .refine((v) => v.length <= max, `${field} is longer than ${max} characters`);
 }
+
+const scalar = z.union([z.string(), z.boolean(), z.number().finite()], {
+  errorMap: (issue) => ({ message: `${issue.path.join('.')} must be a string, a number or a boolean` }),
+});
 
 /** A card button's value: a flat object of strings, finite numbers and booleans (bot/cards/card.ts). */
-export function requireValue(body: Record<string, unknown>): Record<string, string | number | boolean> {
-  const v = body.value;
-  if (!isPlainObject(v)) throw new BadRequest('value', 'value is required (a JSON object)');
-  for (const [k, x] of Object.entries(v)) {
-    if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x))))
-      throw new BadRequest('value', `value.${k} must be a string, a number or a boolean`);
-  }
-  return v as Record<string, string | number | boolean>;
+export const cardValue = z.record(scalar, {
+  required_error: 'value is required (a JSON object)',
+  invalid_type_error: 'value is required (a JSON object)',
+});
+
+/** What the user typed with a click: at most 500 characters; absent, null or blank is none. */
+export const comment = z
+  .string({ invalid_type_error: 'comment must be a string' })
+  .max(500, 'comment is longer than 500 characters')
+  .nullish()
+  .transform((v) => (v == null || v.trim() === '' ? undefined : v));
+
+/** One query parameter as a string (undefined when absent or empty); repeated parameters are refused. */
+export function single(name: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .refine((v) => !Array.isArray(v), `${name} is given more than once`)
+    .transform((v) => (v === '' ? undefined : (v as string | undefined)));
 }
 
-export function optionalComment(body: Record<string, unknown>): string | undefined {
-  const v = body.comment;
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new BadRequest('comment', 'comment must be a string');
-  if (v.length > 500) throw new BadRequest('comment', 'comment is longer than 500 characters');
-  return v.trim() === '' ? undefined : v;
+/** A cursor (a non-negative integer, 0 when absent). */
+export function cursor(name: string) {
+  return single(name).pipe(
+    z
+      .string()
+      .regex(/^\d{1,15}$/, `${name} must be a cursor (a non-negative integer)`)
+      .optional()
+      .transform((v) => (v === undefined ? 0 : Number(v))),
+  );
 }
 
-/** One query parameter as a string (undefined when absent); repeated parameters are refused. */
-export function queryParam(ctx: Koa.Context, name: string): string | undefined {
-  const v = ctx.query[name];
-  if (Array.isArray(v)) throw new BadRequest(name, `${name} is given more than once`);
-  return v === undefined || v === '' ? undefined : v;
-}
-
-export function cursorParam(raw: string | undefined, field: string): number {
-  if (raw === undefined) return 0;
-  if (!/^\d{1,15}$/.test(raw)) throw new BadRequest(field, `${field} must be a cursor (a non-negative integer)`);
-  return Number(raw);
-}
-
-export function intParam(raw: string | undefined, field: string, min: number, max: number, dflt: number): number {
-  if (raw === undefined) return dflt;
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) < min || Number(raw) > max)
-    throw new BadRequest(field, `${field} must be an integer from ${min} to ${max}`);
-  return Number(raw);
+/** An integer from min to max, `dflt` when absent. */
+export function int(name: string, min: number, max: number, dflt: number) {
+  const message = `${name} must be an integer from ${min} to ${max}`;
+  return single(name).pipe(
+    z
+      .string()
+      .regex(/^\d{1,6}$/, message)
+      .optional()
+      .transform((v) => (v === undefined ? dflt : Number(v)))
+      .refine((n) => n >= min && n <= max, message),
+  );
 }

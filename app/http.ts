@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { Db } from '../models/db';
 
@@ -31,15 +32,12 @@ export async function health({ db, temporal, worker }: HealthSource) {
 
 export function createHttpApp(src: HealthSource, ...routes: Koa.Middleware[]): Koa {
   const app = new Koa();
-  app.use(async (ctx, next) => {
-    if (ctx.method === 'GET' && ctx.path === '/healthz') {
-      const body = await health(src);
-      ctx.status = body.ok ? 200 : 503;
-      ctx.body = body;
-      return;
-    }
-    await next();
+  const healthz = new Router({ strict: true, sensitive: true }).get('/healthz', async (ctx) => {
+    const body = await health(src);
+    ctx.status = body.ok ? 200 : 503;
+    ctx.body = body;
   });
+  app.use(healthz.routes());
   for (const r of routes) app.use(r);
   return app;
 }

@@ -101,6 +101,10 @@ function openSse(url: string, headers: Record<string, string> = {}) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resolves once `ok()` holds, checked every 10 ms: waits on a state, asserts nothing about time. */
+const until = async (ok: () => boolean) => {
+  while (!ok()) await sleep(10);
+};
 
 const approval = (status?: string): Card => ({
   id: 'approval:12',
@@ -202,25 +206,39 @@ describe('console inbox and stream (real Koa on loopback, SQLite)', () => {
     expect(res.body.error).toEqual(expect.any(String));
   });
 
-  it('a long poll answers as soon as a push arrives during the wait', async () => {
+  // The long polls below wait up to 25 s; each answer must come before a marker that fires
+  // 10 s in, so a poll that ignored the push and waited out its wait would fail the order.
+  const MARKER_MS = 10_000;
+  const marker = (order: string[]) => sleep(MARKER_MS).then(() => order.push('marker'));
+
+  it('a long poll answers as soon as a push arrives during the wait, with that push', async () => {
     const { next } = (await inbox('userId=lina')).body;
-    const started = Date.now();
-    const waiting = inbox(`userId=lina&after=${next}&wait=10`);
-    await sleep(300);
+    const order: string[] = [];
+    const waiting = inbox(`userId=lina&after=${next}&wait=25`).then((r) => {
+      order.push('long poll answered');
+      return r;
+    });
+    await until(() => openConsoleStreams() === 1);
+    order.push('long poll waiting');
     await pushTo(t.db, [uid('lina')], { kind: 'text', text: '广州恒通贸易 回款 ¥48,000 已到账' });
-    const res = await waiting;
-    expect(res.status).toBe(200);
-    expect(res.body.messages.map((m) => m.reply.text)).toEqual(['广州恒通贸易 回款 ¥48,000 已到账']);
-    expect(Date.now() - started).toBeLessThan(3000);
+    order.push('push written');
+    const res = await Promise.race([waiting, marker(order)]);
+    expect(order).toEqual(['long poll waiting', 'push written', 'long poll answered']);
+    expect(res).toMatchObject({ status: 200 });
+    expect((await waiting).body.messages.map((m) => m.reply.text)).toEqual(['广州恒通贸易 回款 ¥48,000 已到账']);
     expect(openConsoleStreams()).toBe(0);
-  });
+  }, 40_000);
 
   it('a long poll also finds a push written by another process (no event here) by polling the database', async () => {
     const { next } = (await inbox('userId=liuyang')).body;
     const listeners = outboxEvents.listenerCount('pushed');
-    const waiting = inbox(`userId=liuyang&after=${next}&wait=10`);
-    await sleep(200);
-    expect(outboxEvents.listenerCount('pushed')).toBe(listeners + 1);
+    const order: string[] = [];
+    const waiting = inbox(`userId=liuyang&after=${next}&wait=25`).then((r) => {
+      order.push('long poll answered');
+      return r;
+    });
+    await until(() => outboxEvents.listenerCount('pushed') === listeners + 1);
+    order.push('long poll waiting');
     await t.db.models.OutboxMessage.create({
       recipientUserId: uid('liuyang'),
       kind: 'text',
@@ -228,20 +246,27 @@ describe('console inbox and stream (real Koa on loopback, SQLite)', () => {
       payload: { kind: 'text', text: '来自工作进程的推送' },
       dedupeKey: null,
     });
-    const started = Date.now();
-    const res = await waiting;
-    expect(res.body.messages.map((m) => m.reply.text)).toEqual(['来自工作进程的推送']);
-    expect(Date.now() - started).toBeLessThan(2500);
+    order.push('row written');
+    await Promise.race([waiting, marker(order)]);
+    expect(order).toEqual(['long poll waiting', 'row written', 'long poll answered']);
+    expect((await waiting).body.messages.map((m) => m.reply.text)).toEqual(['来自工作进程的推送']);
     expect(outboxEvents.listenerCount('pushed')).toBe(listeners);
-  });
+  }, 40_000);
 
-  it('a long poll with nothing new answers empty when the wait is up', async () => {
+  it('a long poll with nothing new waits, then answers empty when the wait is up', async () => {
     const { next } = (await inbox('userId=zhaolei')).body;
-    const started = Date.now();
-    const res = await inbox(`userId=zhaolei&after=${next}&wait=1`);
+    const order: string[] = [];
+    const waiting = inbox(`userId=zhaolei&after=${next}&wait=2`).then((r) => {
+      order.push('long poll answered');
+      return r;
+    });
+    // seen waiting: an answer at once (no wait) would come before this
+    await until(() => openConsoleStreams() === 1 || order.length > 0);
+    order.push('long poll waiting');
+    const res = await waiting;
+    expect(order).toEqual(['long poll waiting', 'long poll answered']);
     expect(res.body).toEqual({ messages: [], next });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(openConsoleStreams()).toBe(0);
   });
 
   it('the stream sends the backlog after the cursor, then a live push; it honours Last-Event-ID and cleans up on disconnect', async () => {
@@ -302,11 +327,11 @@ describe('console inbox and stream (real Koa on loopback, SQLite)', () => {
 
   describe('shutdown', () => {
     const deps = () => ({ db: t.db, config: loadConfig({ env: { CONFIG_FILE: '' } }), now: () => new Date() });
-    const start = async () => {
-      const s = await listen(createHttpApp({ db: t.db }, consoleRoutes(deps(), { pollMs: 200, heartbeatMs: 100 })), 0);
+    const start = async (pollMs = 200) => {
+      const s = await listen(createHttpApp({ db: t.db }, consoleRoutes(deps(), { pollMs, heartbeatMs: 100 })), 0);
       return { s, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` };
     };
-    const closed = (s: Server) => new Promise<number>((r) => s.close(() => r(Date.now())));
+    const closed = (s: Server, order: string[]) => new Promise<void>((r) => s.close(() => r(void order.push('server closed'))));
 
     it('sends heartbeats; server.close() alone ends open streams and long polls within a poll interval', async () => {
       const { s, url } = await start();
@@ -314,29 +339,37 @@ describe('console inbox and stream (real Koa on loopback, SQLite)', () => {
       await sse.response;
       await sse.waitForComment(2000);
       expect(sse.comments[0]).toBe(': ping');
-      const poll = fetch(`${url}/console/api/inbox?userId=chenjing&wait=20`);
-      await sleep(100);
-      expect(openConsoleStreams()).toBe(2);
-      const started = Date.now();
-      const done = await closed(s);
-      expect(done - started).toBeLessThan(2000);
-      await sse.ended(1000);
+      const order: string[] = [];
+      // the long poll would wait 20 s, the marker fires at 10 s: only ending it on close beats the marker
+      const poll = fetch(`${url}/console/api/inbox?userId=chenjing&wait=20`).then((r) => {
+        order.push('long poll answered');
+        return r;
+      });
+      await until(() => openConsoleStreams() === 2);
+      order.push('server closing');
+      const ended = sse.ended(30_000).then(() => order.push('stream ended'));
+      await Promise.race([Promise.all([closed(s, order), ended, poll]), marker(order)]);
+      expect(order[0]).toBe('server closing');
+      expect(order.slice(1).sort()).toEqual(['long poll answered', 'server closed', 'stream ended']);
       expect((await poll).status).toBe(200);
       expect(openConsoleStreams()).toBe(0);
-    });
+    }, 40_000);
 
-    it('endConsoleStreams() ends them at once', async () => {
-      const { s, url } = await start();
+    it('endConsoleStreams() ends them at once, without waiting for a poll interval', async () => {
+      // a poll interval of a minute: the stream cannot notice the closed server by itself before the marker
+      const { s, url } = await start(60_000);
       const sse = openSse(`${url}/console/api/stream?userId=chenjing`);
       await sse.response;
-      await sleep(50);
-      expect(openConsoleStreams()).toBe(1);
-      const started = Date.now();
+      await until(() => openConsoleStreams() === 1);
+      const order: string[] = [];
+      const ended = sse.ended(30_000).then(() => order.push('stream ended'));
+      const stopped = closed(s, order);
+      order.push('endConsoleStreams');
       endConsoleStreams();
-      const done = await closed(s);
-      expect(done - started).toBeLessThan(500);
-      await sse.ended(1000);
+      await Promise.race([Promise.all([stopped, ended]), marker(order)]);
+      expect(order[0]).toBe('endConsoleStreams');
+      expect(order.slice(1).sort()).toEqual(['server closed', 'stream ended']);
       expect(openConsoleStreams()).toBe(0);
-    });
+    }, 40_000);
   });
 });
