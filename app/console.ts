@@ -127,6 +127,8 @@ function apiRouter(deps: BotDeps, opts: { pollMs: number; heartbeatMs: number })
     ctx.body = { messages: page.messages.map(forPage), next: page.next };
   });
   router.get('/console/api/stream', async (ctx) => {
+    // the router answers HEAD on every GET route; a stream without a body would only hang
+    if (ctx.method === 'HEAD') throw new BadRequest('method', 'use GET for the stream', 405);
     // A reconnecting EventSource says where it got to; that wins over the URL's `after`.
     const lastEventId = ctx.get('Last-Event-ID');
     const after = lastEventId
