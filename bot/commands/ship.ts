@@ -3,6 +3,7 @@ import type { Db } from '../../models/db';
 import { type Locale, type Reply, t } from '../cards/card';
 import { shippingNoticeFromBooks } from '../cards/shipping-notice';
 import type { Flows } from '../flows';
+import { latestCardOf } from '../outbox';
 import type { UserContext } from '../user-context';
 import type { Item } from './grammar';
 
@@ -32,6 +33,10 @@ export async function shipCommand(
     requestId: opts.messageId,
   });
   const replies: Reply[] = [{ kind: 'text', text: t(locale, res.message.zh, res.message.en) }];
-  if (res.ok) replies.unshift({ kind: 'card', card: await shippingNoticeFromBooks(db, order.id) });
+  if (res.ok) {
+    // the shipment's notice has just redrawn the warehouse's copy (bot/notices/order): that is the answer
+    const card = (await latestCardOf(db, user.id, `shipnotice:${order.id}`)) ?? (await shippingNoticeFromBooks(db, order.id));
+    replies.unshift({ kind: 'card', card });
+  }
   return replies;
 }

@@ -1,5 +1,6 @@
 import type { MigrationFn } from 'umzug';
 import type { Db } from '../db';
+import { addColumnIfMissing, dropColumnIfPresent } from './columns';
 
 /**
  * Console sign-in (issue 11): a password and the lockout counters on each user, and the
@@ -10,24 +11,15 @@ import type { Db } from '../db';
 const USER_COLUMNS = ['passwordHash', 'failedSignIns', 'lockedUntil'] as const;
 
 export const up: MigrationFn<Db> = async ({ context: db }) => {
-  const qi = db.sequelize.getQueryInterface();
-  const have = await qi.describeTable('users');
   const attrs = db.models.User.getAttributes();
   for (const name of USER_COLUMNS) {
     const a = attrs[name];
-    const field = a.field ?? name;
-    if (!have[field]) await qi.addColumn('users', field, { type: a.type, allowNull: a.allowNull ?? true, defaultValue: a.defaultValue });
+    await addColumnIfMissing(db, 'users', a.field ?? name, { type: a.type, allowNull: a.allowNull ?? true, defaultValue: a.defaultValue });
   }
   await db.models.ConsoleSession.sync();
 };
 
 export const down: MigrationFn<Db> = async ({ context: db }) => {
   await db.models.ConsoleSession.drop();
-  // Plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35 and PostgreSQL): Sequelize's removeColumn
-  // on SQLite rebuilds the table, which the foreign keys pointing at users would not survive.
-  const have = await db.sequelize.getQueryInterface().describeTable('users');
-  for (const name of USER_COLUMNS) {
-    const field = db.models.User.getAttributes()[name].field ?? name;
-    if (have[field]) await db.sequelize.query(`ALTER TABLE users DROP COLUMN ${field}`);
-  }
+  for (const name of USER_COLUMNS) await dropColumnIfPresent(db, 'users', db.models.User.getAttributes()[name].field ?? name);
 };

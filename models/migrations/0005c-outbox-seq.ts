@@ -2,6 +2,7 @@ import { DataTypes } from 'sequelize';
 import type { MigrationFn } from 'umzug';
 import type { Db } from '../db';
 import { UNSEQUENCED_INDEX } from '../outbox';
+import { addColumnIfMissing } from './columns';
 
 /**
  * outbox_messages.seq: PostgreSQL's inbox cursor, given to rows once committed, so a reader
@@ -10,8 +11,7 @@ import { UNSEQUENCED_INDEX } from '../outbox';
  */
 export const up: MigrationFn<Db> = async ({ context: db }) => {
   const qi = db.sequelize.getQueryInterface();
-  const cols = await qi.describeTable('outbox_messages');
-  if (!cols.seq) await qi.addColumn('outbox_messages', 'seq', { type: DataTypes.BIGINT, allowNull: true });
+  await addColumnIfMissing(db, 'outbox_messages', 'seq', { type: DataTypes.BIGINT, allowNull: true });
   const indexes = (await qi.showIndex('outbox_messages')) as { name: string; fields: { attribute: string }[] }[];
   const have = indexes.map((i) => i.fields.map((f) => f.attribute).join(','));
   const names = indexes.map((i) => i.name);

@@ -43,6 +43,22 @@ function openStream(base: string, userId: string): Promise<{ res: IncomingMessag
   });
 }
 
+/**
+ * 王芳 approves her card. Right after a restart the worker may take longer than a click may
+ * wait (ANSWER_WITHIN_MS): then the reply says it is being handled and the card updates by
+ * push; either way it is decided once.
+ */
+async function wangfangApproves(api: ReturnType<typeof consoleApi>, wangCard: Card, quoteNo: string): Promise<void> {
+  const clicked = textOf(await api.click('wangfang', wangCard, 'approval.approve'));
+  if (!clicked.includes(`王芳 已同意 ${quoteNo}`)) expect(clicked).toContain('正在处理');
+  await api.waitForPush(
+    'wangfang',
+    '王芳 card decided',
+    (m) => m.kind === 'card_update' && cardOf(m)?.id === wangCard.id && (cardOf(m)?.status?.text ?? '').includes('王芳 已同意'),
+    WAIT,
+  );
+}
+
 describe('restart: the flow continues after SIGKILL; Ctrl-C stops cleanly', () => {
   const dataDir = freshDataDir('q2c-restart-');
   let app: RunningApp | undefined;
@@ -80,16 +96,7 @@ describe('restart: the flow continues after SIGKILL; Ctrl-C stops cleanly', () =
     expect(health.status).toBe(200);
     // her card is still in her inbox, and it still works
     expect((await api.allPushes('wangfang')).filter((m) => isCard(m, 'approval:', quoteNo))).toHaveLength(1);
-    // right after a restart the worker may take longer than a click may wait (ANSWER_WITHIN_MS):
-    // then the reply says it is being handled and the card updates by push; either way it is decided once
-    const clicked = textOf(await api.click('wangfang', wangCard, 'approval.approve'));
-    if (!clicked.includes(`王芳 已同意 ${quoteNo}`)) expect(clicked).toContain('正在处理');
-    await api.waitForPush(
-      'wangfang',
-      '王芳 card decided',
-      (m) => m.kind === 'card_update' && cardOf(m)?.id === wangCard.id && (cardOf(m)?.status?.text ?? '').includes('王芳 已同意'),
-      WAIT,
-    );
+    await wangfangApproves(api, wangCard, quoteNo);
 
     const liCard = cardOf(await api.waitForPush('liqiang', '李强 approval card', (m) => isCard(m, 'approval:', quoteNo), WAIT)) as Card;
     expect(liCard.status?.text).toBe('待 李强 审批');
@@ -167,16 +174,7 @@ describe('restart: the flow continues after SIGKILL; Ctrl-C stops cleanly', () =
     const quoteNo = (QT.exec(quote.title) as RegExpExecArray)[0];
     await api.click('zhangwei', quote, 'quote.submit');
     const wangCard = cardOf(await api.waitForPush('wangfang', '王芳 approval card', (m) => isCard(m, 'approval:', quoteNo), WAIT)) as Card;
-    // right after a restart the worker may take longer than a click may wait (ANSWER_WITHIN_MS):
-    // then the reply says it is being handled and the card updates by push; either way it is decided once
-    const clicked = textOf(await api.click('wangfang', wangCard, 'approval.approve'));
-    if (!clicked.includes(`王芳 已同意 ${quoteNo}`)) expect(clicked).toContain('正在处理');
-    await api.waitForPush(
-      'wangfang',
-      '王芳 card decided',
-      (m) => m.kind === 'card_update' && cardOf(m)?.id === wangCard.id && (cardOf(m)?.status?.text ?? '').includes('王芳 已同意'),
-      WAIT,
-    );
+    await wangfangApproves(api, wangCard, quoteNo);
     // the flow now sends 李强 his card: kill it at once
     api = await crashAndRestart();
     const liPush = await api.waitForPush('liqiang', '李强 approval card', (m) => isCard(m, 'approval:', quoteNo), 90_000);
