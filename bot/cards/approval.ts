@@ -89,7 +89,18 @@ export function approvalCard(d: ApprovalCardData, locale: Locale = 'zh'): Card {
     buttons: open
       ? [
           { text: t(locale, '同意', 'Approve'), action: 'approval.approve', value, style: 'primary' },
-          { text: t(locale, '驳回', 'Reject'), action: 'approval.reject', value, style: 'danger' },
+          {
+            text: t(locale, '驳回', 'Reject'),
+            action: 'approval.reject',
+            value,
+            style: 'danger',
+            asks: {
+              label: t(locale, '驳回理由', 'Reason'),
+              placeholder: t(locale, '请输入驳回理由（最多 500 字）', 'Why is it rejected? (up to 500 characters)'),
+              maxLength: 500,
+              required: false,
+            },
+          },
         ]
       : [],
   };

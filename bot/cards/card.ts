@@ -11,6 +11,11 @@ export interface CardButton {
   action: string;
   value: Record<string, string | number | boolean>;
   style?: 'primary' | 'danger' | 'default';
+  /**
+   * The click asks the user for a line of text first (a reject reason); it comes back as the
+   * action's `comment`. Channels with inputs in cards put one beside the button.
+   */
+  asks?: { label: string; placeholder: string; maxLength: number; required: boolean };
 }
 
 export interface Card {
