@@ -29,13 +29,19 @@ function announce(userIds: number[], t?: Transaction): void {
   else emit();
 }
 
-/** Sends a reply to each user; with a dedupe key, once per key and user however often it is called. */
-export async function pushTo(
-  db: Db,
-  userIds: readonly number[],
-  reply: Reply,
-  opts: { dedupeKey?: string; transaction?: Transaction } = {},
-): Promise<void> {
+export interface PushOptions {
+  /** once per key and user however often it is called (a retried activity, a redelivered message) */
+  dedupeKey?: string;
+  transaction?: Transaction;
+  /** a reply to a message on this channel: delivered there only, as a reply to that message */
+  onlyChannel?: string;
+  replyTo?: { messageId: string; chatId: string; chatType: 'p2p' | 'group' };
+  /** a reminder: those piling up for one person go out as one digest (bot/delivery/digest) */
+  digest?: 'reminder' | 'alert';
+}
+
+/** Sends a reply to each user, through every channel where they are bound (bot/delivery). */
+export async function pushTo(db: Db, userIds: readonly number[], reply: Reply, opts: PushOptions = {}): Promise<void> {
   const to = [...new Set(userIds)];
   if (to.length === 0) return;
   const rows = to.map((recipientUserId) => ({
@@ -44,6 +50,9 @@ export async function pushTo(
     cardId: reply.kind === 'card' ? reply.card.id : null,
     payload: reply as unknown as Record<string, unknown>,
     dedupeKey: opts.dedupeKey ? `${opts.dedupeKey}:${recipientUserId}` : null,
+    onlyChannel: opts.onlyChannel ?? null,
+    replyTo: opts.replyTo ? { ...opts.replyTo } : null,
+    digest: opts.digest ?? null,
   }));
   await insert(db, rows, opts.transaction);
   announce(to, opts.transaction);
@@ -110,6 +119,9 @@ interface Row {
   cardId: string | null;
   payload: Record<string, unknown>;
   dedupeKey: string | null;
+  onlyChannel?: string | null;
+  replyTo?: Record<string, unknown> | null;
+  digest?: string | null;
 }
 
 /**
@@ -122,10 +134,10 @@ async function insert(db: Db, rows: Row[], t?: Transaction): Promise<void> {
   await db.models.OutboxMessage.bulkCreate(rows, { ignoreDuplicates: true, transaction: t });
 }
 
-const INBOX_SQL =
-  'SELECT id, kind, payload, created_at AS "createdAt" FROM outbox_messages WHERE recipient_user_id = ? AND id > ? ORDER BY id LIMIT ?';
-const INBOX_SQL_PG =
-  'SELECT seq AS id, kind, payload, created_at AS "createdAt" FROM outbox_messages WHERE recipient_user_id = ? AND seq > ? ORDER BY seq LIMIT ?';
+// The console is one channel among the others: a reply to a message on Lark is not its business.
+const FOR_CONSOLE = "(only_channel IS NULL OR only_channel = 'console')";
+const INBOX_SQL = `SELECT id, kind, payload, created_at AS "createdAt" FROM outbox_messages WHERE recipient_user_id = ? AND id > ? AND ${FOR_CONSOLE} ORDER BY id LIMIT ?`;
+const INBOX_SQL_PG = `SELECT seq AS id, kind, payload, created_at AS "createdAt" FROM outbox_messages WHERE recipient_user_id = ? AND seq > ? AND ${FOR_CONSOLE} ORDER BY seq LIMIT ?`;
 
 interface InboxRow {
   id: number;

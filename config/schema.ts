@@ -44,11 +44,21 @@ export const agingBucketSchema = z
   .strict();
 export type AgingBucket = z.infer<typeof agingBucketSchema>;
 
+/**
+ * What one platform tolerates, each null when it sets no such limit. Messages count against
+ * their recipient (a one-to-one chat) or their group chat, and all of them against the app;
+ * in-place card updates count against the app's updates and the one message they change.
+ */
+const perLimit = positiveInt.nullable();
 const sendLimitSchema = z
   .object({
-    perRecipientPerMinute: positiveInt,
-    perRecipientPerDay: positiveInt.nullable(),
-    perAppPerSecond: positiveInt,
+    perRecipientPerSecond: perLimit,
+    perRecipientPerMinute: perLimit,
+    perRecipientPerDay: perLimit,
+    perChatPerSecond: perLimit,
+    perAppPerSecond: perLimit,
+    updatesPerAppPerSecond: perLimit,
+    updatesPerMessagePerSecond: perLimit,
   })
   .strict();
 export type SendLimit = z.infer<typeof sendLimitSchema>;
@@ -121,6 +131,37 @@ export const configSchema = z
       .strict()
       .superRefine(checkBuckets),
     sendLimits: z.object({ lark: sendLimitSchema, dingtalk: sendLimitSchema, wecom: sendLimitSchema, wechaty: sendLimitSchema }).strict(),
+    delivery: z
+      .object({
+        /** failed sends (network, 5xx) before a delivery is dead-lettered; rate-limit answers do not count */
+        maxAttempts: positiveInt,
+        backoffBaseMs: positiveInt,
+        backoffMaxMs: positiveInt,
+        /** sends in flight at once, across recipients (one recipient's messages go one at a time, in order) */
+        concurrency: positiveInt,
+        /** how often the outbox is read for rows written by another process */
+        pollMs: positiveInt,
+        /** added to every limit's window, so clock skew and latency never push the platform over */
+        windowMarginMs: z.number().int().min(0),
+        /** a message not handed to a channel within this many hours is not sent there any more (channel added later, long outage) */
+        maxAgeHours: positiveInt,
+      })
+      .strict(),
+    lark: z
+      .object({
+        appId: z.string().regex(/^$|^cli_\w+$/, 'expected the app id from the developer console (cli_…) or empty'),
+        appSecret: z.string(),
+        encryptKey: z.string(),
+        verificationToken: z.string(),
+        domain: z.string().url('expected https://open.feishu.cn, https://open.larksuite.com or a base URL'),
+        mode: z.enum(['ws', 'webhook']),
+      })
+      .strict()
+      .refine((l) => !l.appId || l.appSecret, { message: 'expected LARK_APP_SECRET with LARK_APP_ID', path: ['appSecret'] })
+      .refine((l) => !l.appId || l.mode !== 'webhook' || l.encryptKey, {
+        message: 'expected LARK_ENCRYPT_KEY in webhook mode: without it no request can be verified',
+        path: ['encryptKey'],
+      }),
   })
   .strict();
 

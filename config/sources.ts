@@ -18,6 +18,12 @@ export const ENV_ALIASES: Record<string, string> = {
   TEMPORAL_NAMESPACE: 'temporal.namespace',
   TEMPORAL_TASK_QUEUE: 'temporal.taskQueue',
   TEMPORAL_EMBEDDED_PORT: 'temporal.embeddedPort',
+  LARK_APP_ID: 'lark.appId',
+  LARK_APP_SECRET: 'lark.appSecret',
+  LARK_ENCRYPT_KEY: 'lark.encryptKey',
+  LARK_VERIFICATION_TOKEN: 'lark.verificationToken',
+  LARK_DOMAIN: 'lark.domain',
+  LARK_MODE: 'lark.mode',
 };
 
 export class ConfigError extends Error {

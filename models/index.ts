@@ -1,9 +1,11 @@
 import type { Sequelize } from 'sequelize';
 import { defineApproval } from './approval';
 import { defineAuditLog } from './audit-log';
+import { defineChannelEvent } from './channel-event';
 import { defineConsoleSession } from './console-session';
 import { defineContract } from './contract';
 import { defineCustomer } from './customer';
+import { defineDelivery } from './delivery';
 import { defineFlowSignal } from './flow-signal';
 import { defineIdentity } from './identity';
 import { defineInvoice } from './invoice';
@@ -53,6 +55,8 @@ export function defineModels(sequelize: Sequelize) {
     ...defineApproval(sequelize),
     ...defineAuditLog(sequelize),
     ...defineOutbox(sequelize),
+    ...defineDelivery(sequelize),
+    ...defineChannelEvent(sequelize),
     ...defineConsoleSession(sequelize),
     ...defineFlowSignal(sequelize),
     ...defineSequence(sequelize),

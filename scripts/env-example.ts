@@ -32,10 +32,24 @@ const HELP: Record<string, string> = {
   'reminders.dunningLadder': 'dunning ladder: days overdue → who is told',
   'reminders.dailyDigestHour': 'hour of the daily digest to finance (0-23, business time zone)',
   'aging.buckets': 'receivable aging buckets by days overdue, contiguous from 0, the last open-ended',
-  'sendLimits.lark': 'Lark send limits (per recipient per minute/day, per app per second)',
+  'sendLimits.lark':
+    'Lark send limits: messages per recipient (second/minute/day) and per group chat per second, per app per second, card updates per app and per message per second; null = no such limit',
   'sendLimits.dingtalk': 'DingTalk send limits',
   'sendLimits.wecom': 'WeCom send limits',
   'sendLimits.wechaty': 'WeChat (wechaty) send limits',
+  'delivery.maxAttempts': 'failed sends (network errors, 5xx) before a message is dead-lettered and the admin told; rate-limit answers do not count',
+  'delivery.backoffBaseMs': 'first retry delay in ms; doubles each attempt, with jitter',
+  'delivery.backoffMaxMs': 'longest retry delay in ms',
+  'delivery.concurrency': 'sends in flight at once across recipients',
+  'delivery.pollMs': 'how often the outbox is read for messages written by another process (ms)',
+  'delivery.windowMarginMs': 'added to every send-limit window (ms), so latency never pushes a platform over its limit',
+  'delivery.maxAgeHours': 'a message not handed to a channel within this many hours is not sent there any more',
+  'lark.appId': 'Lark/Feishu app id (cli_…); empty = no Lark channel',
+  'lark.appSecret': 'Lark/Feishu app secret',
+  'lark.encryptKey': 'event encrypt key (开发者后台 → 事件与回调 → 加密策略); required in webhook mode',
+  'lark.verificationToken': 'verification token of the same page; checked on every callback when set',
+  'lark.domain': 'https://open.feishu.cn (Feishu), https://open.larksuite.com (Lark), or a base URL (tests)',
+  'lark.mode': 'ws = long connection (no public address needed); webhook = POST /channels/lark/events',
 };
 
 const aliasOf = Object.fromEntries(Object.entries(ENV_ALIASES).map(([env, path]) => [path, env]));

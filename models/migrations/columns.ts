@@ -14,9 +14,11 @@ export async function addColumnIfMissing(
   table: string,
   field: string,
   attrs: Pick<ModelAttributeColumnOptions, 'type' | 'allowNull' | 'defaultValue'>,
-): Promise<void> {
+): Promise<boolean> {
   const qi = db.sequelize.getQueryInterface();
-  if (!(await qi.describeTable(table))[field]) await qi.addColumn(table, field, attrs);
+  if ((await qi.describeTable(table))[field]) return false;
+  await qi.addColumn(table, field, attrs);
+  return true;
 }
 
 export async function dropColumnIfPresent(db: Db, table: string, field: string): Promise<void> {
