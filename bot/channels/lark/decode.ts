@@ -116,6 +116,7 @@ export function decodeMessage(data: unknown, botOpenId: string): DecodedMessage 
     if (!body) return { ignored: 'post without a body' };
     const lines = body.content.map((line) =>
       (Array.isArray(line) ? line : [])
+        .filter((run): run is PostRun => !!run && typeof run === 'object')
         .map((run) => {
           if (run.tag === 'text' || run.tag === 'a' || run.tag === 'code_block' || run.tag === 'md') return run.text ?? '';
           if (run.tag === 'at') {
