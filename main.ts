@@ -7,6 +7,10 @@ import { createLogger } from './app/logger';
 import { startSignalRelay } from './app/signal-relay';
 import { startTemporal } from './app/temporal';
 import { startWorker } from './app/worker';
+import { startLark } from './bot/channels/lark';
+import { deliveryHealth } from './bot/delivery/backlog';
+import { startDispatcher } from './bot/delivery/dispatcher';
+import type { BotDeps } from './bot/dispatch';
 import { createFlows } from './bot/flows';
 import { loadConfigOrExit } from './config';
 import { openDb } from './models/db';
@@ -16,7 +20,8 @@ import { isEmpty, seedDemoCompany } from './models/seed/demo-company';
 /**
  * The composition root of `npm start`: config → database (migrated, demo company on first
  * start) → Temporal (embedded unless TEMPORAL_ADDRESS) → the worker (workflows + activities)
- * → the signal relay → HTTP with the chat console. The IM channels join here as their issues land.
+ * → the signal relay → the chat channels (Lark when configured) and the delivery dispatcher
+ * → HTTP with the chat console and the channels' webhook routes.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -62,8 +67,28 @@ async function main(): Promise<void> {
   running.push({ name: 'signal relay', stop: () => relay.stop() });
   // Off loopback the console asks everyone to sign in (app/console-auth.ts, README "Exposing the console").
   const requireSignIn = consoleNeedsSignIn(config.app);
-  const chatConsole = consoleRoutes({ db, config, now: () => new Date(), flows, log }, { requireSignIn });
-  const server: Server = await listen(createHttpApp({ db, temporal, worker }, chatConsole), config.app.port, config.app.host);
+  const bot: BotDeps = { db, config, now: () => new Date(), flows, log };
+  const chatConsole = consoleRoutes(bot, { requireSignIn });
+  const lark = await startLark({ config, db, bot, log });
+  if (lark) {
+    running.push({ name: 'lark', stop: () => lark.stop() });
+    log.info(`飞书 Lark: ${config.lark.mode === 'ws' ? '长连接 long connection' : 'webhook POST /channels/lark/events'} (${config.lark.domain})`);
+  } else log.info('飞书 Lark: 未配置，不启用 not configured (LARK_APP_ID empty): running without Lark');
+  // The console reads the outbox itself; the dispatcher hands every other channel its messages.
+  const delivery = startDispatcher({ db, config, channels: lark ? [lark.channel] : [], log });
+  running.push({ name: 'delivery', stop: () => delivery.stop() });
+  const httpApp = createHttpApp(
+    {
+      db,
+      temporal,
+      worker,
+      delivery: async () => ({ ...(await deliveryHealth(db, new Date())) }),
+      channels: () => ({ console: { ok: true }, ...(lark ? { lark: lark.health() } : {}) }),
+    },
+    ...(lark?.routes ? [lark.routes] : []),
+    chatConsole,
+  );
+  const server: Server = await listen(httpApp, config.app.port, config.app.host);
   running.push({
     name: 'http',
     stop: () =>

@@ -18,10 +18,10 @@ import {
   routerOptions,
   signInRequired,
 } from './console-auth';
-import { forPage, serverStopped, stream, waitForNews, watchPushes, withHtml } from './console-delivery';
+import { forPage, serverStopped, stream, waitForNews, watchPushes, withHtml } from '../bot/channels/console/delivery';
 import { BadRequest, cardValue, comment as commentField, cursor, int, jsonBody, parse, single, text } from './console-request';
 
-export { endConsoleStreams, openConsoleStreams } from './console-delivery';
+export { endConsoleStreams, openConsoleStreams } from '../bot/channels/console/delivery';
 
 /**
  * The web chat console: the page at / and the HTTP API it uses (README "Console API"); who a

@@ -8,10 +8,14 @@ export interface HealthSource {
   db: Db;
   temporal?: { health(): Promise<{ ok: boolean; mode: string; address: string; error?: string }> };
   worker?: { health(): { ok: boolean; state: string; taskQueue: string } };
+  /** the outbox's backlog and dead letters (bot/delivery/backlog.ts) */
+  delivery?: () => Promise<Record<string, unknown>>;
+  /** each chat channel's own state: its mode, whether its connection is up */
+  channels?: () => Record<string, Record<string, unknown>>;
 }
 
 /** GET /healthz: 200 when the database, Temporal and the worker answer; 503 with the reason when one does not. */
-export async function health({ db, temporal, worker }: HealthSource) {
+export async function health({ db, temporal, worker, delivery, channels }: HealthSource) {
   const started = Date.now();
   let database: Record<string, unknown>;
   try {
@@ -22,11 +26,14 @@ export async function health({ db, temporal, worker }: HealthSource) {
   }
   const temporalState = temporal ? await temporal.health() : undefined;
   const workerState = worker?.health();
+  const deliveryState = delivery ? await delivery().catch((e: Error) => ({ error: e.message })) : undefined;
   return {
     ok: database.ok === true && (temporalState?.ok ?? true) && (workerState?.ok ?? true),
     database,
     ...(temporalState ? { temporal: temporalState } : {}),
     ...(workerState ? { worker: workerState } : {}),
+    ...(deliveryState ? { delivery: deliveryState } : {}),
+    ...(channels ? { channels: channels() } : {}),
   };
 }
 

@@ -41,8 +41,8 @@ async function redraw(
   }
 }
 
-const text = (c: NoticeCtx, to: readonly number[], body: string, part = 'text') =>
-  pushTo(c.db, to, { kind: 'text', text: body }, { dedupeKey: `${c.key}:${part}`, transaction: c.t });
+const text = (c: NoticeCtx, to: readonly number[], body: string, part = 'text', digest?: 'reminder') =>
+  pushTo(c.db, to, { kind: 'text', text: body }, { dedupeKey: `${c.key}:${part}`, transaction: c.t, ...(digest ? { digest } : {}) });
 
 export async function approvalPending(c: NoticeCtx, e: Of<'approval.pending'>): Promise<void> {
   const ctx = await approvalContext(c.db, e.stepId, c.t);
@@ -66,6 +66,8 @@ export async function approvalReminded(c: NoticeCtx, e: Of<'approval.reminded'> 
     e.type === 'approval.reminded'
       ? `提醒：${what}已等待您审批 ${e.hours} 小时`
       : `升级提醒：${what}已等待 ${ctx.approver?.name ?? ''} 审批超过 ${e.hours} 小时`,
+    'text',
+    'reminder',
   );
 }
 

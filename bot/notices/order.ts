@@ -7,8 +7,8 @@ import type { NoticeCtx } from './approval';
 
 type Of<T extends BusinessEvent['type']> = Extract<BusinessEvent, { type: T }>;
 
-const text = (c: NoticeCtx, to: readonly number[], body: string) =>
-  pushTo(c.db, to, { kind: 'text', text: body }, { dedupeKey: `${c.key}:text`, transaction: c.t });
+const text = (c: NoticeCtx, to: readonly number[], body: string, digest?: 'reminder') =>
+  pushTo(c.db, to, { kind: 'text', text: body }, { dedupeKey: `${c.key}:text`, transaction: c.t, ...(digest ? { digest } : {}) });
 
 const orderOf = (c: NoticeCtx, orderId: number) =>
   c.db.models.SalesOrder.findByPk(orderId, { transaction: c.t, attributes: ['id', 'number', 'quoteId'] });
@@ -75,5 +75,6 @@ export async function receivableOverdue(c: NoticeCtx, e: Of<'receivable.overdue'
     c,
     e.to,
     `催款提醒：${customer?.name ?? ''} 应收 ${r.number} 已逾期 ${e.daysOverdue} 天，未收 ${formatFen(open)}${partly}，到期日 ${r.dueDate}`,
+    'reminder',
   );
 }

@@ -26,7 +26,11 @@ export class RecordingChannel implements Channel {
   /** the next `n` sends (matching `when`) fail with this error */
   failNext(n: number, error: () => DeliveryError, when: (m: Outbound) => boolean = () => true): void {
     let left = n;
-    this.failures.push((m) => (left > 0 && when(m) ? (left--, error()) : null));
+    this.failures.push((m) => {
+      if (left <= 0 || !when(m)) return null;
+      left--;
+      return error();
+    });
   }
 
   async send(m: Outbound): Promise<{ platformMessageId: string | null }> {

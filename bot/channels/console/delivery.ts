@@ -1,13 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
 import type Koa from 'koa';
-import type { Reply } from '../bot/cards/card';
-import { renderHtml } from '../bot/cards/render-html';
-import type { BotDeps } from '../bot/dispatch';
-import { type InboxMessage, inboxSince, outboxEvents } from '../bot/outbox';
+import type { Reply } from '../../cards/card';
+import { renderHtml } from '../../cards/render-html';
+import type { BotDeps } from '../../dispatch';
+import { type InboxMessage, inboxSince, outboxEvents } from '../../outbox';
 
 /**
- * How the console delivers pushes (bot/outbox) to a page: a long-polled inbox read and a
+ * The console as a channel: unlike Lark and the others it is not sent to — a page reads the
+ * outbox itself, by the recipient's cursor, so its delivery is the read (the dispatcher in
+ * bot/delivery has nothing to do for it, and replies meant for another channel are not in its
+ * inbox). How the console delivers pushes (bot/outbox) to a page: a long-polled inbox read and a
  * Server-Sent Events stream. Both wake on `outboxEvents` for pushes made in this process and
  * poll the database for those written by another (a worker).
  */
