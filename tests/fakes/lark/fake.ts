@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 import { FakeTokens } from './auth';
 import { FakeClock } from './clock';
 import { type ClickCardInput, cardEvent, type LarkEventEnvelope, messageEvent, type SendPostInput, type SendTextInput } from './events';
-import { FakeFaults } from './faults';
+import { FakeFaults, type InjectedAnswer } from './faults';
 import { DEFAULT_LIMITS, type LarkLimits, SlidingLimiter } from './limits';
 import { httpHandler, type RequestLogEntry } from './server';
 import type { FakeState } from './state';
@@ -147,8 +147,9 @@ export class FakeLark {
     return this.store.currentContent(messageId);
   }
 
-  failNext(n: number, status = 500): void {
-    this.faults.failNext(n, status);
+  /** the next n HTTP requests (token included, WS discovery not) answer `status`, optionally with a crafted body/headers */
+  failNext(n: number, status = 500, answer?: InjectedAnswer): void {
+    this.faults.failNext(n, status, answer);
   }
   failRatio(p: number, status = 503): void {
     this.faults.failRatio(p, status);

@@ -82,7 +82,7 @@ async function answerFor(d: HttpDeps, req: IncomingMessage, url: URL, raw: strin
   }
   if (req.method === 'POST' && url.pathname === '/callback/ws/endpoint') return wsEndpoint(d, body);
   const injected = d.faults.next();
-  if (injected !== undefined) return { status: injected, body: { code: injected, msg: 'fake lark: injected failure' } };
+  if (injected) return injected;
   if (req.method === 'POST' && url.pathname === '/open-apis/auth/v3/tenant_access_token/internal') return d.tokens.issue(body);
   const route = ROUTES.find(([method, re]) => method === req.method && re.test(url.pathname));
   if (!route) return larkError(404, 404, `fake lark: no route ${req.method} ${url.pathname}`);
