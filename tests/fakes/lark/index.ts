@@ -1,0 +1,13 @@
+export { FakeClock } from './clock';
+export type { LarkAnswer } from './codes';
+export { CODES } from './codes';
+export { encryptEvent, signWebhook } from './crypto';
+export type { ClickCardInput, LarkEventEnvelope, SendPostInput, SendTextInput } from './events';
+export { FakeLark, type FakeLarkOptions, type PushedEvent, type PushResult, startFakeLark } from './fake';
+export type { InjectedAnswer } from './faults';
+export { decodeFrame, encodeFrame, type Frame } from './frames';
+export { DEFAULT_LIMITS, type LarkLimits, type Violations } from './limits';
+export type { RequestLogEntry } from './server';
+export type { FakeChat, FakeMessage, FakeUser, IncomingMessage, PatchRecord } from './store';
+export type { WebhookRawInput, WebhookResult } from './webhook';
+export type { WsAck, WsClientConfig } from './ws';
