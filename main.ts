@@ -72,7 +72,9 @@ async function main(): Promise<void> {
   const lark = await startLark({ config, db, bot, log });
   if (lark) {
     running.push({ name: 'lark', stop: () => lark.stop() });
-    log.info(`飞书 Lark: ${config.lark.mode === 'ws' ? '长连接 long connection' : 'webhook POST /channels/lark/events'} (${config.lark.domain})`);
+    log.info(
+      `飞书 Lark: ${config.lark.mode === 'ws' ? '长连接 long connection' : 'webhook POST /channels/lark/events'} (${config.lark.domain})`,
+    );
   } else log.info('飞书 Lark: 未配置，不启用 not configured (LARK_APP_ID empty): running without Lark');
   // The console reads the outbox itself; the dispatcher hands every other channel its messages.
   const delivery = startDispatcher({ db, config, channels: lark ? [lark.channel] : [], log });

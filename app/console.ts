@@ -5,6 +5,7 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import { z } from 'zod';
 import { handleAction } from '../bot/actions';
+import { forPage, serverStopped, stream, waitForNews, watchPushes, withHtml } from '../bot/channels/console/delivery';
 import { type BotDeps, handleText } from '../bot/dispatch';
 import { inboxSince } from '../bot/outbox';
 import { loadUser } from '../bot/user-context';
@@ -18,7 +19,6 @@ import {
   routerOptions,
   signInRequired,
 } from './console-auth';
-import { forPage, serverStopped, stream, waitForNews, watchPushes, withHtml } from '../bot/channels/console/delivery';
 import { BadRequest, cardValue, comment as commentField, cursor, int, jsonBody, parse, single, text } from './console-request';
 
 export { endConsoleStreams, openConsoleStreams } from '../bot/channels/console/delivery';

@@ -6,7 +6,14 @@ import { localeOf } from '../../commands/grammar';
 import { type BotDeps, handleText } from '../../dispatch';
 import { pushTo, replaceCard } from '../../outbox';
 import type { LarkApi } from './api';
-import { type CardActionAnswer, cardActionAnswer, type DecodedCardAction, type DecodedMessage, decodeCardAction, decodeMessage } from './decode';
+import {
+  type CardActionAnswer,
+  cardActionAnswer,
+  type DecodedCardAction,
+  type DecodedMessage,
+  decodeCardAction,
+  decodeMessage,
+} from './decode';
 import type { LarkDirectory } from './identity';
 import { renderText } from './render';
 
@@ -71,7 +78,9 @@ export class LarkInbound {
       });
       const replies = await Promise.race([work, late]).finally(() => clearTimeout(timer));
       if (replies === null) {
-        void work.then((r) => this.answerLater(who.id, a, r)).catch((e) => this.o.log.error(`lark click ${a.eventId}: ${(e as Error).message}`));
+        void work
+          .then((r) => this.answerLater(who.id, a, r))
+          .catch((e) => this.o.log.error(`lark click ${a.eventId}: ${(e as Error).message}`));
         return { toast: { type: 'info', content: '已收到，正在处理 Received, working on it' } };
       }
       await this.done(a.eventId);
@@ -85,7 +94,9 @@ export class LarkInbound {
   /** Finishes what a crash interrupted: events remembered but never handled. Also forgets old ones. */
   async recover(): Promise<number> {
     const { ChannelEvent } = this.o.db.models;
-    await ChannelEvent.destroy({ where: { channel: CHANNEL, state: 'done', createdAt: { [Op.lt]: new Date(Date.now() - KEEP_EVENTS_DAYS * 86_400_000) } } });
+    await ChannelEvent.destroy({
+      where: { channel: CHANNEL, state: 'done', createdAt: { [Op.lt]: new Date(Date.now() - KEEP_EVENTS_DAYS * 86_400_000) } },
+    });
     const left = await ChannelEvent.findAll({ where: { channel: CHANNEL, state: 'received' }, order: [['id', 'ASC']] });
     for (const row of left) {
       const data = row.payload;
@@ -129,7 +140,12 @@ export class LarkInbound {
       const replyTo = { messageId: m.messageId, chatId: m.chatId, chatType: m.chatType };
       await this.o.db.writeTx(async (transaction) => {
         for (const [i, reply] of replies.entries()) {
-          await pushTo(this.o.db, [who.id], reply, { dedupeKey: `lark.reply:${m.messageId}:${i}`, onlyChannel: CHANNEL, replyTo, transaction });
+          await pushTo(this.o.db, [who.id], reply, {
+            dedupeKey: `lark.reply:${m.messageId}:${i}`,
+            onlyChannel: CHANNEL,
+            replyTo,
+            transaction,
+          });
         }
         await this.done(m.eventId, transaction);
       });
@@ -151,12 +167,20 @@ export class LarkInbound {
       '您好！您的飞书账号还没有开通本系统。请联系管理员，在系统的用户资料中登记与飞书一致的手机号或邮箱，之后即可直接使用。',
       'Hello! Your Lark account has no access to this system yet. Ask an administrator to record your Lark mobile number or email on your user; then you can use it straight away.',
     );
-    await this.o.api.reply({ messageId: m.messageId, msgType: 'text', content: renderText(text).content, uuid: `refuse-${m.eventId}`.slice(0, 50) });
+    await this.o.api.reply({
+      messageId: m.messageId,
+      msgType: 'text',
+      content: renderText(text).content,
+      uuid: `refuse-${m.eventId}`.slice(0, 50),
+    });
     const admins = await this.o.db.models.User.findAll({ where: { roleCode: 'admin', active: true }, attributes: ['id'] });
     await pushTo(
       this.o.db,
       admins.map((a) => a.id),
-      { kind: 'text', text: `飞书用户 ${m.senderOpenId} 向机器人发了消息，但没有匹配到系统用户（手机号、邮箱、工号）。如需开通，请在用户资料中登记其飞书手机号或邮箱。` },
+      {
+        kind: 'text',
+        text: `飞书用户 ${m.senderOpenId} 向机器人发了消息，但没有匹配到系统用户（手机号、邮箱、工号）。如需开通，请在用户资料中登记其飞书手机号或邮箱。`,
+      },
       { dedupeKey: `lark.unbound:${m.senderOpenId}`, digest: 'alert' },
     );
     await this.done(m.eventId);

@@ -72,7 +72,9 @@ export function larkWebhook(o: {
     if (!ts || !nonce || !signature) return refuse(ctx, 'unsigned');
     const at = Number(ts);
     if (!Number.isFinite(at) || Math.abs(now() / 1000 - at) > MAX_SKEW_S) return refuse(ctx, 'expired');
-    const expected = createHash('sha256').update(ts + nonce + o.encryptKey + raw).digest('hex');
+    const expected = createHash('sha256')
+      .update(ts + nonce + o.encryptKey + raw)
+      .digest('hex');
     if (!equal(expected, signature)) return refuse(ctx, 'forged');
     prune(seen, now());
     if (seen.has(signature)) return refuse(ctx, 'replayed');
