@@ -22,7 +22,7 @@ export class Limiter {
       const paused = this.pausedUntil.get(w.key) ?? 0;
       if (paused > now) wait = Math.max(wait, paused - now);
       const log = this.prune(w, now);
-      if (log.length >= w.limit) wait = Math.max(wait, (log[log.length - w.limit] as number) + w.ms - now + 1);
+      if (log.length >= w.limit) wait = Math.max(wait, (log[log.length - w.limit] as number) + w.ms - now);
     }
     return wait;
   }

@@ -136,6 +136,18 @@ describe('loadConfig', () => {
     expect(() => load({ CONFIG_FILE: writeJson(content) })).toThrow(message);
   });
 
+  it('reads the Lark settings, and refuses webhook mode without an encrypt key', () => {
+    expect(load().lark.appId).toBe('');
+    const lark = load({ LARK_APP_ID: 'cli_0123456789abcdef', LARK_APP_SECRET: 's', LARK_MODE: 'webhook', LARK_ENCRYPT_KEY: 'k' }).lark;
+    expect(lark).toMatchObject({ appId: 'cli_0123456789abcdef', mode: 'webhook', encryptKey: 'k', domain: 'https://open.feishu.cn' });
+    expect(() => load({ LARK_APP_ID: 'cli_0123456789abcdef', LARK_APP_SECRET: 's', LARK_MODE: 'webhook' })).toThrow(
+      /lark\.encryptKey.*LARK_ENCRYPT_KEY in webhook mode/,
+    );
+    expect(() => load({ LARK_APP_ID: 'cli_0123456789abcdef' })).toThrow(/lark\.appSecret/);
+    expect(() => load({ LARK_MODE: 'poll' })).toThrow(/lark\.mode = "poll"/);
+    expect(() => load({ LARK_DOMAIN: 'open.feishu.cn' })).toThrow(/lark\.domain/);
+  });
+
   it('refuses a missing or broken config file with the path', () => {
     expect(() => load({ CONFIG_FILE: noFile })).toThrow(/CONFIG_FILE = ".*none\.json": expected an existing JSON file/);
     const broken = join(mkdtempSync(join(tmpdir(), 'q2c-cfg-')), 'broken.json');
