@@ -231,8 +231,10 @@ export function startDispatcher(o: {
     for (const r of idle.splice(0)) r();
   }
 
+  // Without a channel to send to, pushes only need marking as handed over: the poll does that
+  // in batches, instead of one more write on SQLite's single writer after every push.
   const onPush = () => void cycle();
-  outboxEvents.on('pushed', onPush);
+  if (channels.length) outboxEvents.on('pushed', onPush);
   void cycle();
 
   return {
