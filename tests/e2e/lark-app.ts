@@ -1,6 +1,6 @@
 import { type FakeLark, type FakeMessage, type PushResult, startFakeLark } from '../fakes/lark';
 import { freshDataDir, type RunningApp, removeDataDir, startApp } from './app';
-import { buttonsOf, cardText } from './lark-cards';
+import { buttonsOf, cardText, messagesShowing, statusOf } from './lark-cards';
 
 /**
  * The product over Lark, end to end: the loopback fake of the open platform in the test
@@ -180,6 +180,24 @@ export class LarkPerson {
     const toast = (res.answer as { toast?: { content?: string } } | undefined)?.toast?.content ?? '';
     return { ...res, toast };
   }
+}
+
+/**
+ * Every copy of the approval card (every chat it ever reached: the approver's, and the rep's,
+ * who gets it once decided) ends up drawn as decided: who, when, no buttons. The clicker's copy
+ * is redrawn by the click's answer, the others by update.
+ */
+export async function everyCopyDecided(fake: FakeLark, card: FakeMessage, status: RegExp, inChatsOf: LarkPerson[]): Promise<FakeMessage[]> {
+  const drawn = (m: FakeMessage) => {
+    const now = fake.currentContent(m.messageId);
+    return status.test(statusOf(now)) && buttonsOf(now).length === 0;
+  };
+  const chats = inChatsOf.map((p) => p.chat[0]?.chatId ?? `(nothing sent to ${p.login})`).sort();
+  return until(`every copy of ${card.messageId} drawn as ${status}, in ${chats}`, () => {
+    const copies = messagesShowing(fake, card, /^(订单|审批步骤)：/);
+    const where = [...new Set(copies.map((m) => m.chatId))].sort();
+    return where.join() === chats.join() && copies.every(drawn) && copies;
+  });
 }
 
 export const matches = (text: string, what: string | RegExp) => (typeof what === 'string' ? text.includes(what) : what.test(text));

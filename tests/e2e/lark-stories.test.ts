@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerDiscrepancies } from '../../activities/stock';
 import { formatFen } from '../../domain/money';
 import { openDb } from '../../models/db';
-import type { FakeLark, FakeMessage } from '../fakes/lark';
-import { LarkPerson, type LarkWorld, matches, startLarkWorld, until, WAREHOUSE_CHAT } from './lark-app';
-import { buttonsOf, cardIdsOf, cardText, messagesShowing, statusOf } from './lark-cards';
+import { everyCopyDecided, LarkPerson, type LarkWorld, matches, startLarkWorld, WAREHOUSE_CHAT } from './lark-app';
+import { buttonsOf, cardIdsOf, cardText, statusOf } from './lark-cards';
 
 /**
  * The three quote-to-cash stories of tests/e2e/q2c-stories.test.ts, lived over Lark instead
@@ -33,24 +32,6 @@ const approvalIn = (p: LarkPerson, quoteNo: string, status: string) =>
     expect(statusOf(m.content)).toBe(status);
     return m;
   });
-
-/**
- * Every copy of the approval card (every chat it ever reached: the approver's, and the rep's,
- * who gets it once decided) ends up drawn as decided: who, when, no buttons. The clicker's copy
- * is redrawn by the click's answer, the others by update.
- */
-async function everyCopyDecided(fake: FakeLark, card: FakeMessage, status: RegExp, inChatsOf: LarkPerson[]): Promise<FakeMessage[]> {
-  const drawn = (m: FakeMessage) => {
-    const now = fake.currentContent(m.messageId);
-    return status.test(statusOf(now)) && buttonsOf(now).length === 0;
-  };
-  const chats = inChatsOf.map((p) => p.chat[0]?.chatId ?? `(nothing sent to ${p.login})`).sort();
-  return until(`every copy of ${card.messageId} drawn as ${status}, in ${chats}`, () => {
-    const copies = messagesShowing(fake, card, /^(订单|审批步骤)：/);
-    const where = [...new Set(copies.map((m) => m.chatId))].sort();
-    return where.join() === chats.join() && copies.every(drawn) && copies;
-  });
-}
 
 describe.each(['ws', 'webhook'] as const)('quote to cash over Lark (%s)', (mode) => {
   let w: LarkWorld;
