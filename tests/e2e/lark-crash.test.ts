@@ -87,8 +87,10 @@ describe('SIGKILL while deliveries to Lark are in flight (ws)', () => {
     expect(exit.signal).toBe('SIGKILL');
     expect(before.pending).toBeGreaterThanOrEqual(40);
     // what the kill interrupted: messages Lark holds whose delivery the app never marked sent
-    const recorded = new Set((await db.models.Delivery.findAll({ where: { state: 'sent' }, attributes: ['id'] })).map((d) => `d-${d.id}`));
-    const unrecorded = w.fake.messages.filter((m) => m.uuid && !recorded.has(m.uuid)).map((m) => m.uuid);
+    const recorded = new Set(
+      (await db.models.Delivery.findAll({ where: { state: 'sent' }, attributes: ['platformMessageId'] })).map((d) => d.platformMessageId),
+    );
+    const unrecorded = w.fake.messages.filter((m) => !recorded.has(m.messageId));
     expect(unrecorded.length, 'sends the platform took but the killed app never recorded').toBeGreaterThan(0);
     // and approval cards still on their way (the rep's decided copy, 李强's new card)
     const cardsOnTheirWay = await db.models.Delivery.count({ where: { state: 'pending', cardId: { [Op.like]: 'approval:%' } } });
@@ -101,21 +103,22 @@ describe('SIGKILL while deliveries to Lark are in flight (ws)', () => {
     // every message to a person on Lark arrived once: one chat message per delivery uuid, and no text twice
     const lark = await db.models.Delivery.findAll({ where: { channel: 'lark', kind: { [Op.ne]: 'card_update' } } });
     expect(lark.filter((d) => d.state !== 'sent' && d.state !== 'merged').map((d) => `${d.id} ${d.state} ${d.lastError}`)).toEqual([]);
-    const byUuid = new Map<string, number>();
-    for (const m of w.fake.messages) if (m.uuid) byUuid.set(m.uuid, (byUuid.get(m.uuid) ?? 0) + 1);
-    const missing = lark.filter((d) => d.state === 'sent' && byUuid.get(`d-${d.id}`) !== 1);
-    expect(missing.map((d) => `d-${d.id}: ${byUuid.get(`d-${d.id}`) ?? 0}`)).toEqual([]);
-    const outbox = await db.models.OutboxMessage.findAll({ where: { kind: { [Op.ne]: 'card_update' } } });
     const bound = new Map((await db.models.ChannelIdentity.findAll({ where: { channel: 'lark' } })).map((b) => [b.userId, b.externalId]));
-    const owed = outbox.filter((o) => bound.has(o.recipientUserId) && !o.onlyChannel);
-    const delivered = new Set(lark.map((d) => d.outboxMessageId));
-    expect(owed.filter((o) => !delivered.has(o.id)).map((o) => o.id)).toEqual([]);
+    // what each person sees: each text of the burst once in their chat
     for (const u of users)
       for (let i = 0; i < BURST; i++) {
         const seen = w.fake.p2pMessagesOf(bound.get(u.id) as string).filter((m) => cardText(m.content) === burstText(i));
         expect(seen.length, `${u.login} got ${burstText(i)} ${seen.length} times`).toBe(1);
       }
 
+    const byUuid = new Map<string, number>();
+    for (const m of w.fake.messages) if (m.uuid) byUuid.set(m.uuid, (byUuid.get(m.uuid) ?? 0) + 1);
+    const missing = lark.filter((d) => d.state === 'sent' && byUuid.get(`d-${d.id}`) !== 1);
+    expect(missing.map((d) => `d-${d.id}: ${byUuid.get(`d-${d.id}`) ?? 0}`)).toEqual([]);
+    const outbox = await db.models.OutboxMessage.findAll({ where: { kind: { [Op.ne]: 'card_update' } } });
+    const owed = outbox.filter((o) => bound.has(o.recipientUserId) && (o.onlyChannel ?? 'lark') === 'lark');
+    const delivered = new Set(lark.map((d) => d.outboxMessageId));
+    expect(owed.filter((o) => !delivered.has(o.id)).map((o) => o.id)).toEqual([]);
     // the decision reached every copy of the card, the rep's (sent after the restart) included
     await everyCopyDecided(w.fake, card, /^王芳 已同意/, [wang, rep]);
     await noDecidedCardWithButtons(w.fake, db);
@@ -156,5 +159,28 @@ describe('the long connection dropped while a message is on its way (ws)', () =>
     for (const id of asked) expect(rep.repliesTo(id), `answers to ${id}`).toHaveLength(1);
     const health = (await (await fetch(`${w.app.base}/healthz`)).json()) as { channels?: { lark?: { connection?: { ok: boolean } } } };
     expect(health.channels?.lark?.connection?.ok).toBe(true);
+  }, 120_000);
+
+  it('answers a click whose answer the drop lost, when Lark pushes it again: toast and redrawn card, submitted once', async () => {
+    const rep = new LarkPerson(w.fake, 'zhangwei');
+    const quote = await rep.ask('报价 华东机电 A100×100 折扣8%', '草稿');
+    const quoteNo = /QT-\d{8}-\d{4}/.exec(cardText(quote.content))?.[0] as string;
+    const submit = buttonsOf(quote.content).find((b) => b.value.a === 'quote.submit');
+    const n = w.fake.events.length;
+    const click = w.fake.clickCard({ operatorOpenId: rep.openId, messageId: quote.messageId, value: submit?.value ?? {} });
+    const eventId = w.fake.events[n]?.eventId as string;
+    // the app holds the click (remembered, being handled, not yet acked) when the connection goes
+    await until('the click remembered by the app', async () => (await db.models.ChannelEvent.count({ where: { eventId } })) > 0);
+    w.fake.dropWsConnections();
+    const res = await click;
+    expect((res.answer as { toast?: { content?: string } }).toast?.content).toContain(`报价 ${quoteNo} 已提交`);
+    await rep.shows(quote, '已提交审批');
+    expect(buttonsOf(w.fake.currentContent(quote.messageId))).toEqual([]);
+    await rep.pushed(`${quoteNo} 已提交 王芳 审批`);
+    await quiet(db, 'the click handled');
+    expect(rep.chat.filter((m) => cardText(m.content).startsWith(`${quoteNo} 已提交 王芳 审批`))).toHaveLength(1);
+    expect(
+      await db.models.SalesOrder.count({ where: { quoteId: (await db.models.Quote.findOne({ where: { number: quoteNo } }))?.id } }),
+    ).toBe(1);
   }, 120_000);
 });
