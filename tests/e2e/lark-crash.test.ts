@@ -4,7 +4,7 @@ import { pushTo } from '../../bot/outbox';
 import { type Db, openDb } from '../../models/db';
 import type { FakeLark } from '../fakes/lark';
 import { everyCopyDecided, LarkPerson, type LarkWorld, startLarkWorld, until } from './lark-app';
-import { buttonsOf, cardIdsOf, cardText } from './lark-cards';
+import { buttonsOf, cardText } from './lark-cards';
 
 /**
  * The delivery outbox and the long connection under the faults a deployment meets: the app
@@ -122,7 +122,6 @@ describe('SIGKILL while deliveries to Lark are in flight (ws)', () => {
     // the decision reached every copy of the card, the rep's (sent after the restart) included
     await everyCopyDecided(w.fake, card, /^王芳 已同意/, [wang, rep]);
     await noDecidedCardWithButtons(w.fake, db);
-    expect(cardIdsOf(card.content)).toHaveLength(1);
   }, 240_000);
 });
 
