@@ -22,6 +22,12 @@ const CHANNEL = 'lark';
 export const CLICK_ANSWER_MS = 2_200;
 /** remembered event ids are kept this long after they were handled (Lark re-pushes for hours at most) */
 const KEEP_EVENTS_DAYS = 7;
+/**
+ * A click's answer is kept this long for a re-push of the same event: when the ack carrying it
+ * was lost (the long connection dropped, a webhook answer timed out) Lark asks again, and the
+ * clicker should get the toast and the redrawn card rather than nothing.
+ */
+const KEEP_CLICK_ANSWER_MS = 5 * 60_000;
 
 export interface InboundLog {
   info(msg: string): void;
@@ -38,6 +44,7 @@ export interface InboundLog {
  */
 export class LarkInbound {
   private readonly handling = new Set<string>();
+  private readonly clickAnswers = new Map<string, Promise<CardActionAnswer | Record<string, never>>>();
   botOpenId = '';
 
   constructor(
@@ -64,6 +71,17 @@ export class LarkInbound {
   async onCardAction(data: unknown): Promise<CardActionAnswer | Record<string, never>> {
     const a = decodeCardAction(data);
     if ('ignored' in a) return { toast: { type: 'error', content: '无法识别的操作 Unknown action' } };
+    const given = this.clickAnswers.get(a.eventId);
+    if (given) return given;
+    const answer = this.answerClick(a, data);
+    this.clickAnswers.set(a.eventId, answer);
+    setTimeout(() => this.clickAnswers.delete(a.eventId), KEEP_CLICK_ANSWER_MS).unref();
+    // a click that failed is run again when Lark re-pushes it
+    answer.catch(() => this.clickAnswers.delete(a.eventId));
+    return answer;
+  }
+
+  private async answerClick(a: DecodedCardAction, data: unknown): Promise<CardActionAnswer | Record<string, never>> {
     if (!(await this.remember(a.eventId, data))) return {};
     try {
       const who = await this.o.directory.userOf(a.operatorOpenId);
