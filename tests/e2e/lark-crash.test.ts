@@ -122,6 +122,13 @@ describe('SIGKILL while deliveries to Lark are in flight (ws)', () => {
     // the decision reached every copy of the card, the rep's (sent after the restart) included
     await everyCopyDecided(w.fake, card, /^王芳 已同意/, [wang, rep]);
     await noDecidedCardWithButtons(w.fake, db);
+    // and /healthz says so: nothing waiting, nothing given up
+    const health = (await (await fetch(`${w.app.base}/healthz`)).json()) as {
+      delivery: { pending: number; dead: number; unfanned: number; channels: Record<string, { pending: number; dead: number }> };
+      channels: { lark: { mode: string } };
+    };
+    expect(health.delivery).toMatchObject({ pending: 0, dead: 0, unfanned: 0 });
+    expect(health.channels.lark.mode).toBe('ws');
   }, 240_000);
 });
 
