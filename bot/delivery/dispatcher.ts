@@ -90,7 +90,7 @@ export function startDispatcher(o: {
   };
 
   const laneKey = (d: DueDelivery) =>
-    `${d.channel}:${d.kind === 'card_update' ? 'u' : 'm'}:${d.replyTo?.chatType === 'group' ? `chat:${d.replyTo.chatId}` : `to:${d.externalId || d.recipientUserId}`}`;
+    `${d.channel}:${d.kind === 'card_update' ? 'u' : 'm'}:${d.replyTo?.chatType === 'group' ? `chat:${d.replyTo.chatId}` : `to:${d.recipientUserId}`}`;
 
   async function record(d: DueDelivery, out: Outcome): Promise<'done' | 'again'> {
     if (out.kind === 'later') {

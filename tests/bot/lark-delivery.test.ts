@@ -199,4 +199,26 @@ describe('delivery through the Lark channel against the fake', () => {
     expect(log.map((r) => r.status)).toEqual([429, 429, 429, 200, 200, 200, 200, 200, 200]);
     expect((await deliveriesOf('gateway')).filter((r) => r.attempts > 0 || r.lastError !== null)).toEqual([]);
   }, 120_000);
+
+  it('counts its replies in a person’s chat and its pushes to them against the same 5/s', async () => {
+    await restart(h.config);
+    const who = openIdOf('zhangwei');
+    const before = h.fake.violations.byKey[`user:${who}`] ?? 0;
+    const asked: string[] = [];
+    const asking: Promise<unknown>[] = [];
+    for (let i = 0; i < 8; i++) {
+      asking.push(h.fake.sendText({ fromOpenId: who, text: 'A100还有多少' }));
+      asked.push(h.fake.store.incoming.at(-1)?.messageId as string);
+    }
+    await burst('mixed', ['zhangwei'], 8, 8);
+    await Promise.all(asking);
+    await allSent('mixed', 8);
+    for (let round = 0; round < 2400 && !asked.every((m) => h.fake.messages.some((x) => x.replyToMessageId === m)); round++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(asked.filter((m) => !h.fake.messages.some((x) => x.replyToMessageId === m))).toEqual([]);
+    expect(received('mixed').zhangwei).toEqual(expected('mixed', logins, 8).zhangwei);
+    // Lark counts messages into one person's chat, replies and pushes alike
+    expect((h.fake.violations.byKey[`user:${who}`] ?? 0) - before).toBe(0);
+  }, 120_000);
 });
