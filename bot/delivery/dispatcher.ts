@@ -76,7 +76,11 @@ export function startDispatcher(o: {
     for (;;) {
       const wait = limiter.waitMs(windows, now());
       if (wait === 0) break;
+      // gate runs inside a send's slot: waiting for room in one person's window must not hold
+      // a slot another person's lane, with room, could use (32 slots, 80 people at 5/s each)
+      release();
       await sleep(wait);
+      await acquire();
     }
     limiter.take(windows, now());
   };
