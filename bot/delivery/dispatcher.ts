@@ -76,7 +76,11 @@ export function startDispatcher(o: {
     for (;;) {
       const wait = limiter.waitMs(windows, now());
       if (wait === 0) break;
+      // gate runs inside a send's slot: waiting for room in one person's window must not hold
+      // a slot another person's lane, with room, could use (32 slots, 80 people at 5/s each)
+      release();
       await sleep(wait);
+      await acquire();
     }
     limiter.take(windows, now());
   };
@@ -90,7 +94,7 @@ export function startDispatcher(o: {
   };
 
   const laneKey = (d: DueDelivery) =>
-    `${d.channel}:${d.kind === 'card_update' ? 'u' : 'm'}:${d.replyTo?.chatType === 'group' ? `chat:${d.replyTo.chatId}` : `to:${d.externalId || d.recipientUserId}`}`;
+    `${d.channel}:${d.kind === 'card_update' ? 'u' : 'm'}:${d.replyTo?.chatType === 'group' ? `chat:${d.replyTo.chatId}` : `to:${d.recipientUserId}`}`;
 
   async function record(d: DueDelivery, out: Outcome): Promise<'done' | 'again'> {
     if (out.kind === 'later') {

@@ -110,7 +110,9 @@ export async function deliverOne(ctx: SendCtx, d: DueDelivery): Promise<Outcome>
           ctx.limits,
           d.replyTo?.chatType === 'group'
             ? { channel: d.channel, kind: 'message', chat: d.replyTo.chatId }
-            : { channel: d.channel, kind: 'message', recipient: externalId },
+            : // one person, whether pushed to (by their platform id) or answered in their chat (by
+              // the chat's id): the platform counts both against the same per-user limit
+              { channel: d.channel, kind: 'message', recipient: `user:${d.recipientUserId}` },
           ctx.marginMs,
         );
   await ctx.gate(windows);
