@@ -11,13 +11,19 @@ export class DeliveryError extends Error {
   readonly code: string | undefined;
   /** a rate-limit answer: the limiter slows down that lane instead of counting a failure */
   readonly rateLimited: boolean;
+  /** whom the rate limit was about: this recipient or chat (target), or the whole app */
+  readonly limitScope: 'target' | 'app';
 
-  constructor(message: string, opts: { retryable: boolean; retryAfterMs?: number; code?: string | number; rateLimited?: boolean }) {
+  constructor(
+    message: string,
+    opts: { retryable: boolean; retryAfterMs?: number; code?: string | number; rateLimited?: boolean; limitScope?: 'target' | 'app' },
+  ) {
     super(message);
     this.name = 'DeliveryError';
     this.retryable = opts.retryable;
     this.retryAfterMs = opts.retryAfterMs;
     this.code = opts.code === undefined ? undefined : String(opts.code);
     this.rateLimited = opts.rateLimited ?? false;
+    this.limitScope = opts.limitScope ?? 'target';
   }
 }

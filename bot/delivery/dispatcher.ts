@@ -7,7 +7,7 @@ import { backoffMs } from './backoff';
 import type { Channel, ReplyTarget } from './channel';
 import { tellAdminsOfDead } from './dead-letter';
 import { fanOut } from './fan-out';
-import { Limiter, type Window } from './limiter';
+import { appWide, Limiter, type Window } from './limiter';
 import { type DueDelivery, deliverOne, type Outcome } from './send';
 
 export interface DispatcherLog {
@@ -105,7 +105,7 @@ export function startDispatcher(o: {
     const e = out.error;
     if (e.rateLimited) {
       // the platform counts differently from us: wait as it says, and try the same one again
-      limiter.pause(out.windows, now() + (e.retryAfterMs ?? 1000));
+      limiter.pause(e.limitScope === 'app' ? appWide(out.windows) : out.windows, now() + (e.retryAfterMs ?? 1000));
       return 'again';
     }
     const attempts = d.attempts + 1;

@@ -70,18 +70,22 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 
+/** the app-wide windows of a send (the first of what windowsFor gives) */
+export const appWide = (windows: readonly Window[]): Window[] => windows.filter((w) => /:(app|updates)$/.test(w.key));
+
 /** The windows one send falls in, from the channel's configured limits. */
 export function windowsFor(limits: SendLimit, t: SendTarget, marginMs: number): Window[] {
   const out: Window[] = [];
   const add = (key: string, limit: number | null, ms: number) => {
     if (limit !== null) out.push({ key: `${t.channel}:${key}`, limit, ms: ms + marginMs });
   };
+  // every send has an app-wide window, limited or not: an app-wide "too many" pauses it
   if (t.kind === 'update') {
-    add('updates', limits.updatesPerAppPerSecond, SECOND);
+    add('updates', limits.updatesPerAppPerSecond ?? Number.MAX_SAFE_INTEGER, SECOND);
     for (const m of t.messageIds ?? []) add(`msg:${m}`, limits.updatesPerMessagePerSecond, SECOND);
     return out;
   }
-  add('app', limits.perAppPerSecond, SECOND);
+  add('app', limits.perAppPerSecond ?? Number.MAX_SAFE_INTEGER, SECOND);
   if (t.chat) add(`chat:${t.chat}`, limits.perChatPerSecond, SECOND);
   else if (t.recipient) {
     add(`to:${t.recipient}:s`, limits.perRecipientPerSecond, SECOND);

@@ -178,7 +178,10 @@ describe('delivery through the Lark channel against the fake', () => {
     await allSent('strict', 60);
     expect(received('strict')).toEqual(expected('strict', to, 20));
     expect(h.fake.violations.total - before).toBeGreaterThan(0);
-    expect(Object.keys(h.fake.violations.byKey)).toEqual(expect.arrayContaining(to.map((l) => `user:${openIdOf(l)}`)));
+    // refused per person (how many of the three got refused depends on how fast each lane ran)
+    const refusedFor = Object.keys(h.fake.violations.byKey);
+    expect(refusedFor.length).toBeGreaterThan(0);
+    expect(refusedFor.filter((k) => !to.map((l) => `user:${openIdOf(l)}`).includes(k))).toEqual([]);
     // a rate-limit answer is not a failure: no attempt counted, no error left behind
     expect((await deliveriesOf('strict')).filter((r) => r.attempts > 0 || r.lastError !== null)).toEqual([]);
   }, 120_000);

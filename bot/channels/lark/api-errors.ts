@@ -29,6 +29,8 @@ export function classifyAnswer(what: string, status: number, body: unknown, head
       rateLimited: true,
       retryAfterMs: resetMs(headers) ?? DEFAULT_RETRY_AFTER_MS,
       code: larkCode ?? status,
+      // 230020 is about one user or chat; the gateway's 429 / 99991400 about the whole app
+      limitScope: larkCode === 230020 ? 'target' : 'app',
     });
   }
   if (larkCode !== undefined && TOKEN_INVALID_CODES.has(larkCode)) return new DeliveryError(detail, { retryable: true, code: larkCode });

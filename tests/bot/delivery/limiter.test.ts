@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { backoffMs } from '../../../bot/delivery/backoff';
-import { Limiter, windowsFor } from '../../../bot/delivery/limiter';
+import { appWide, Limiter, windowsFor } from '../../../bot/delivery/limiter';
 import { defaults } from '../../../config';
 
 const lark = defaults.sendLimits.lark;
 
 describe('send-limit windows', () => {
   it('puts a push under its recipient, a group reply under its chat, an update under the app and the message', () => {
+    const unlimited = Number.MAX_SAFE_INTEGER;
     expect(windowsFor(lark, { channel: 'lark', kind: 'message', recipient: 'ou_1' }, 100)).toEqual([
+      { key: 'lark:app', limit: unlimited, ms: 1100 },
       { key: 'lark:to:ou_1:s', limit: 5, ms: 1100 },
     ]);
     expect(windowsFor(lark, { channel: 'lark', kind: 'message', chat: 'oc_1' }, 0)).toEqual([
+      { key: 'lark:app', limit: unlimited, ms: 1000 },
       { key: 'lark:chat:oc_1', limit: 5, ms: 1000 },
     ]);
     expect(windowsFor(lark, { channel: 'lark', kind: 'update', messageIds: ['om_1', 'om_2'] }, 0)).toEqual([
@@ -41,6 +44,16 @@ describe('send-limit windows', () => {
     expect(l.waitMs(w, 1001)).toBe(9);
     // another key is not held up
     expect(l.waitMs([{ key: 'other', limit: 3, ms: 1000 }], 30)).toBe(0);
+  });
+
+  it('pauses only the app-wide windows when the platform said the whole app is too fast', () => {
+    const l = new Limiter();
+    const mine = windowsFor(lark, { channel: 'lark', kind: 'message', recipient: 'ou_1' }, 0);
+    const theirs = windowsFor(lark, { channel: 'lark', kind: 'message', recipient: 'ou_2' }, 0);
+    l.pause(appWide(mine), 800);
+    expect(l.waitMs(theirs, 100)).toBe(700);
+    const update = windowsFor(lark, { channel: 'lark', kind: 'update', messageIds: ['om_1'] }, 0);
+    expect(l.waitMs(update, 100)).toBe(0);
   });
 
   it('waits out a pause the platform asked for, in every window of the send', () => {
