@@ -42,7 +42,9 @@ const limitsOf = (config: AppConfig, channel: string): SendLimit =>
  * Delivers the outbox to the chat platforms. New rows become deliveries (fan-out.ts); pending
  * deliveries are queued in lanes, one per recipient or group chat and kind (messages, card
  * updates), so one person's messages go out in order while many people are served at once
- * (up to `delivery.concurrency` sends in flight). Every send waits for room under the
+ * (up to `delivery.concurrency` sends in flight). A message waiting out a retry does not hold
+ * back the ones behind it: a backoff can last minutes, and an approval card should not wait
+ * behind a reminder the platform refused twice. Every send waits for room under the
  * platform's limits and is never dropped; failures are retried with backoff and jitter and,
  * after `delivery.maxAttempts`, dead-lettered and told to the admins. It is woken by pushes in
  * this process and polls for those of others every `delivery.pollMs`.
