@@ -88,6 +88,15 @@ describe.each(['ws', 'webhook'] as const)('the Lark channel in %s mode', (mode) 
     );
   });
 
+  it('says what it can read when someone sends an image', async () => {
+    const chat = h.fake.store.incoming.find((m) => m.chatType === 'p2p')?.chatId;
+    await h.fake.pushRawMessage({ fromOpenId: openIdOf('zhangwei'), messageType: 'image', content: { image_key: 'img_v3_1' } });
+    const asked = lastIncoming();
+    const [reply] = await until('the answer to an image', () => (repliesTo(asked).length ? repliesTo(asked) : undefined));
+    expect(textOf(reply)).toContain('只能读文字消息');
+    expect(reply?.chatId).toBe(chat);
+  });
+
   it('runs a re-pushed event once', async () => {
     const res = await h.fake.sendText({ fromOpenId: openIdOf('lina'), text: 'A100还有多少' });
     const asked = lastIncoming();

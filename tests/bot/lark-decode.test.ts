@@ -149,8 +149,11 @@ describe('decodeMessage', () => {
     ],
     ['sticker', { message_type: 'sticker', content: JSON.stringify({ file_key: 'x' }) }, 'sticker messages are not read'],
     ['broken content', { content: 'not json' }, 'text message without text'],
-  ])('ignores %s', async (_n, message, reason) => {
-    expect(decodeMessage(await viaSdk(messageBody(message)), BOT)).toEqual({ ignored: reason });
+  ])('does not read %s, and keeps who sent it where so the bot can say so', async (name, message, reason) => {
+    const got = decodeMessage(await viaSdk(messageBody(message)), BOT);
+    expect(got).toMatchObject({ ignored: reason });
+    if (name === 'broken content') expect('unreadable' in got).toBe(false);
+    else expect(got).toMatchObject({ unreadable: { text: '', chatType: expect.any(String), messageId: expect.any(String) } });
   });
 
   it('ignores other bots and ourselves', async () => {

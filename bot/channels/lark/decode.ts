@@ -13,6 +13,8 @@ import { COMMENT_FIELD, renderCard } from './render';
  */
 
 export type Ignored = { ignored: string };
+/** a message from a person in a form the bot cannot read (an image, a file, a sticker): it says so */
+export type Unreadable = Ignored & { unreadable: DecodedMessage };
 
 export interface DecodedMessage {
   eventId: string;
@@ -92,7 +94,7 @@ function postBody(c: unknown): { title?: string; content: PostRun[][] } | undefi
   return undefined;
 }
 
-export function decodeMessage(data: unknown, botOpenId: string): DecodedMessage | Ignored {
+export function decodeMessage(data: unknown, botOpenId: string): DecodedMessage | Ignored | Unreadable {
   const parsed = messageEventSchema.safeParse(flatten(data));
   if (!parsed.success) return { ignored: 'not a message event we can read' };
   const { event_id, sender, message } = parsed.data;
@@ -132,7 +134,18 @@ export function decodeMessage(data: unknown, botOpenId: string): DecodedMessage 
     );
     text = [body.title ?? '', ...lines].filter((l) => l.trim()).join('\n');
   } else {
-    return { ignored: `${message.message_type} messages are not read` };
+    return {
+      ignored: `${message.message_type} messages are not read`,
+      unreadable: {
+        eventId: event_id,
+        messageId: message.message_id,
+        chatId: message.chat_id,
+        chatType: message.chat_type,
+        senderOpenId: sender.sender_id.open_id,
+        text: '',
+        mentionedBot: mentions.some(isBot),
+      },
+    };
   }
   return {
     eventId: event_id,

@@ -59,8 +59,9 @@ export class LarkInbound {
 
   /** an `im.message.receive_v1`; resolves once it is remembered (the work goes on behind) */
   async onMessage(data: unknown): Promise<void> {
-    const m = decodeMessage(data, this.botOpenId);
-    if ('ignored' in m) return;
+    const decoded = decodeMessage(data, this.botOpenId);
+    const m = 'unreadable' in decoded ? decoded.unreadable : 'ignored' in decoded ? null : decoded;
+    if (!m) return;
     // B6: in a group the bot answers only when it is @mentioned; one-to-one always
     if (m.chatType === 'group' && !m.mentionedBot) return;
     if (!(await this.remember(m.eventId, data))) return;
@@ -120,8 +121,9 @@ export class LarkInbound {
       const data = row.payload;
       if (this.handling.has(row.eventId)) continue;
       this.handling.add(row.eventId);
-      const m = decodeMessage(data, this.botOpenId);
-      if (!('ignored' in m)) {
+      const decoded = decodeMessage(data, this.botOpenId);
+      const m = 'unreadable' in decoded ? decoded.unreadable : 'ignored' in decoded ? null : decoded;
+      if (m) {
         await this.answerMessage(m);
         continue;
       }
@@ -154,7 +156,10 @@ export class LarkInbound {
       const locale = localeOf(m.text);
       const who = await this.o.directory.userOf(m.senderOpenId);
       if (!who) return await this.refuse(m, locale);
-      const replies = await handleText(this.o.bot, { userLogin: who.login, text: m.text, messageId: `lark:${m.messageId}` });
+      // an image, a file, a sticker: say what the bot reads, with an example
+      const replies: Reply[] = m.text
+        ? await handleText(this.o.bot, { userLogin: who.login, text: m.text, messageId: `lark:${m.messageId}` })
+        : [{ kind: 'text', text: '我目前只能读文字消息（图片、文件、语音还看不懂）。\n例：A100还有多少 · 报价 华东机电 A100×100 · 帮助' }];
       const replyTo = { messageId: m.messageId, chatId: m.chatId, chatType: m.chatType };
       await this.o.db.writeTx(async (transaction) => {
         for (const [i, reply] of replies.entries()) {

@@ -102,6 +102,43 @@ export function messageEvent(s: FakeState, input: SendTextInput | SendPostInput)
   });
 }
 
+export interface SendOtherInput {
+  fromOpenId: string;
+  chatId?: string;
+  /** image, file, sticker, audio, …: what the app cannot read */
+  messageType: string;
+  content: Record<string, unknown>;
+}
+
+/** im.message.receive_v1 of another kind than text or post (an image, a file) */
+export function otherMessageEvent(s: FakeState, input: SendOtherInput): LarkEventEnvelope {
+  const sender = userIds(s, input.fromOpenId);
+  const chatId = input.chatId ?? s.store.users.get(input.fromOpenId)!.p2pChatId;
+  const chat = s.store.chats.get(chatId);
+  if (!chat) throw new Error(`fake lark: no chat ${chatId}`);
+  const incoming: IncomingMessage = {
+    messageId: larkId('om_'),
+    chatId,
+    chatType: chat.chatType,
+    fromOpenId: input.fromOpenId,
+    msgType: input.messageType,
+    content: input.content,
+    createdAt: s.clock.now(),
+  };
+  s.store.incoming.push(incoming);
+  return envelope(s, 'im.message.receive_v1', {
+    sender: { sender_id: sender, sender_type: 'user', tenant_key: s.tenantKey },
+    message: {
+      message_id: incoming.messageId,
+      chat_id: chatId,
+      chat_type: chat.chatType,
+      message_type: input.messageType,
+      content: JSON.stringify(input.content),
+      create_time: String(incoming.createdAt),
+    },
+  });
+}
+
 /** card.action.trigger for a button (or input) on a message the bot sent */
 export function cardEvent(s: FakeState, input: ClickCardInput): LarkEventEnvelope {
   const message = s.store.message(input.messageId);

@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { FakeTokens } from './auth';
 import { FakeClock } from './clock';
-import { type ClickCardInput, cardEvent, type LarkEventEnvelope, messageEvent, type SendPostInput, type SendTextInput } from './events';
+import {
+  type ClickCardInput,
+  cardEvent,
+  type LarkEventEnvelope,
+  messageEvent,
+  otherMessageEvent,
+  type SendOtherInput,
+  type SendPostInput,
+  type SendTextInput,
+} from './events';
 import { FakeFaults, type InjectedAnswer } from './faults';
 import { DEFAULT_LIMITS, type LarkLimits, SlidingLimiter } from './limits';
 import { httpHandler, type RequestLogEntry } from './server';
@@ -171,6 +180,10 @@ export class FakeLark {
   }
   sendPost(input: SendPostInput): Promise<PushResult> {
     return this.push(messageEvent(this.state, input));
+  }
+  /** an image, a file, a sticker: a message the app cannot read */
+  pushRawMessage(input: SendOtherInput): Promise<PushResult> {
+    return this.push(otherMessageEvent(this.state, input));
   }
 
   /** a card button click; a `{card:{type:'raw', data}}` answer replaces the card, as Lark does */

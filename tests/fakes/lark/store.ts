@@ -49,7 +49,7 @@ export interface IncomingMessage {
   chatId: string;
   chatType: 'p2p' | 'group';
   fromOpenId: string;
-  msgType: 'text' | 'post';
+  msgType: string;
   content: unknown;
   createdAt: number;
 }
