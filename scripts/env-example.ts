@@ -37,7 +37,8 @@ const HELP: Record<string, string> = {
   'sendLimits.dingtalk': 'DingTalk send limits',
   'sendLimits.wecom': 'WeCom send limits',
   'sendLimits.wechaty': 'WeChat (wechaty) send limits',
-  'delivery.maxAttempts': 'failed sends (network errors, 5xx) before a message is dead-lettered and the admin told; rate-limit answers do not count',
+  'delivery.maxAttempts':
+    'failed sends (network errors, 5xx) before a message is dead-lettered and the admin told; rate-limit answers do not count',
   'delivery.backoffBaseMs': 'first retry delay in ms; doubles each attempt, with jitter',
   'delivery.backoffMaxMs': 'longest retry delay in ms',
   'delivery.concurrency': 'sends in flight at once across recipients',
