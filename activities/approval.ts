@@ -150,7 +150,14 @@ export function createApprovalActivities({ db, config, clock, notify }: Activity
       );
       if (open === 0) return null;
       const made = await ApprovalDecision.create(
-        { approvalStepId: req.stepId, userId: req.userId, decision: req.decision, comment: req.comment ?? null, decidedAt: clock() },
+        {
+          approvalStepId: req.stepId,
+          userId: req.userId,
+          decision: req.decision,
+          comment: req.comment ?? null,
+          via: req.via ?? null,
+          decidedAt: clock(),
+        },
         { transaction: t },
       );
       const pending = await ApprovalStep.count({

@@ -104,7 +104,7 @@ function apiRouter(deps: BotDeps, opts: { pollMs: number; heartbeatMs: number })
     const body = await jsonBody(ctx);
     const userLogin = actingLogin(ctx.state.who, body.userId);
     const { cardId, action, value, comment } = parse(ActionBody, body);
-    const replies = await handleAction(deps, { userLogin, cardId, action, value, ...(comment ? { comment } : {}) });
+    const replies = await handleAction(deps, { userLogin, cardId, action, value, channel: 'console', ...(comment ? { comment } : {}) });
     ctx.body = { replies: replies.map(withHtml) };
   });
   router.get('/console/api/inbox', async (ctx) => {

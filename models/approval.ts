@@ -75,6 +75,8 @@ export function defineApproval(sequelize: Sequelize) {
     declare userId: number;
     declare decision: (typeof DECISION.values)[number];
     declare comment: string | null;
+    /** where the click was made (lark, dingtalk, wecom, wechaty, console); null before it was recorded */
+    declare via: CreationOptional<string | null>;
     declare decidedAt: Date;
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
@@ -86,6 +88,7 @@ export function defineApproval(sequelize: Sequelize) {
       userId: fk('users'),
       decision: enumOf(DECISION.values),
       comment: text(),
+      via: str(16, { nullable: true }),
       decidedAt: instant(false),
       ...stamps(),
     },

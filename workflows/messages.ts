@@ -32,6 +32,8 @@ export interface DecideInput {
   userId: number;
   decision: Decision;
   comment?: string;
+  /** the channel the click came from (lark, dingtalk, wecom, wechaty, console): a late click elsewhere is told where it was decided */
+  via?: string;
 }
 
 /** An update's answer: plain data. Cards never pass through workflow history; the bot redraws them. */
@@ -78,7 +80,7 @@ export interface OrderFlowState {
   quoteNumber: string;
   /** the approval being waited for, with when it was asked (epoch ms) */
   waitingFor: { stepId: number; approverName: string; role: string; since: number; reminded: boolean; escalated: boolean } | null;
-  decided: { stepId: number; approverName: string; decision: Decision; at: number; comment?: string }[];
+  decided: { stepId: number; approverName: string; decision: Decision; at: number; comment?: string; via?: string }[];
   shipments: string[];
   receivables: string[];
   backorders: { sku: string; qty: number }[];

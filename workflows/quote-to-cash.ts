@@ -10,6 +10,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { CHANNEL } from '../domain/statuses';
 import type { FlowActivities } from './activity-contract';
 import { shanghaiMinute } from './format';
 import {
@@ -156,6 +157,7 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
             decision: req.decision,
             at: rec.at,
             comment: req.comment,
+            ...(req.via ? { via: req.via } : {}),
           });
           return { ok: true, message: rec.message };
         });
@@ -169,9 +171,11 @@ export async function quoteToCash(input: QuoteToCashInput): Promise<OrderPhase> 
         if (done) {
           const word = done.decision === 'approve' ? { zh: '同意', en: 'approved' } : { zh: '驳回', en: 'rejected' };
           const when = shanghaiMinute(done.at);
+          // one approval, copies on several platforms: a late click on one is told where it was decided
+          const where = done.via ? CHANNEL.labels[done.via as keyof typeof CHANNEL.labels] : undefined;
           throw refuse({
-            zh: `该审批已由 ${done.approverName} 于 ${when} ${word.zh}，无需重复操作`,
-            en: `already ${word.en} by ${done.approverName} at ${when}`,
+            zh: `该审批已由 ${done.approverName} 于 ${when}${where ? ` 在${where.zh}` : ''} ${word.zh}，无需重复操作`,
+            en: `already ${word.en} by ${done.approverName} at ${when}${where ? ` on ${where.en}` : ''}`,
           });
         }
         if (TERMINAL.includes(state.phase)) throw refuse(PHASE_WORDS[state.phase]);

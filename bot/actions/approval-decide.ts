@@ -21,7 +21,7 @@ export const ANSWER_WITHIN_MS = 800;
 export async function decideApproval(
   deps: { db: Db; flows: Flows; answerWithinMs?: number },
   user: UserContext,
-  v: { stepId: number; workflowId: string },
+  v: { stepId: number; workflowId: string; via?: string },
   decision: Decision,
   comment: string | undefined,
   requestId: string,
@@ -36,7 +36,7 @@ export async function decideApproval(
   });
   const pending = deps.flows.decide(
     v.workflowId,
-    { stepId: v.stepId, userId: user.id, decision, comment: comment?.trim() || undefined },
+    { stepId: v.stepId, userId: user.id, decision, comment: comment?.trim() || undefined, ...(v.via ? { via: v.via } : {}) },
     requestId,
     { accepted },
   );

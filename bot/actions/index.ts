@@ -20,6 +20,8 @@ export interface CardAction {
   comment?: string;
   /** the platform's id for this click: a redelivered click is the same request */
   requestId?: string;
+  /** the channel it came from (lark, dingtalk, wecom, wechaty, console) */
+  channel?: string;
 }
 
 const num = (v: unknown) =>
@@ -52,7 +54,7 @@ async function answerAction(deps: BotDeps, a: CardAction): Promise<Reply[]> {
       if (!stepId || !workflowId) return say('按钮缺少审批步骤', 'the button has no approval step');
       if (!flows) return say('流程服务暂不可用，请稍后再试', 'workflows are unavailable, try again later');
       const decision = a.action === 'approval.approve' ? 'approve' : 'reject';
-      return decideApproval({ db: deps.db, flows }, user, { stepId, workflowId }, decision, a.comment, requestId);
+      return decideApproval({ db: deps.db, flows }, user, { stepId, workflowId, via: a.channel }, decision, a.comment, requestId);
     }
     case 'order.cancel': {
       const orderId = num(a.value.orderId);

@@ -5,6 +5,7 @@ import type { Transaction } from 'sequelize';
 import { reasonForViewer } from '../../domain/approval-policy';
 import { BUSINESS_TZ } from '../../domain/calendar';
 import { formatBp, formatFen } from '../../domain/money';
+import { CHANNEL } from '../../domain/statuses';
 import { type ApprovalContext, approvalContext } from '../../models/approval-context';
 import { creditPosition } from '../../models/credit-position';
 import type { Db } from '../../models/db';
@@ -16,7 +17,7 @@ dayjs.extend(timezone);
 export type ApprovalCardState =
   | { kind: 'pending' }
   | { kind: 'refused'; reason: { zh: string; en: string } }
-  | { kind: 'decided'; decision: 'approve' | 'reject'; by: string; at: Date; comment: string | null }
+  | { kind: 'decided'; decision: 'approve' | 'reject'; by: string; at: Date; comment: string | null; via?: string | null }
   | { kind: 'closed'; why: { zh: string; en: string } };
 
 export interface ApprovalCardData {
@@ -46,6 +47,12 @@ const when = (d: Date) => dayjs(d).tz(BUSINESS_TZ).format('MM-DD HH:mm');
  * The approval card an approver decides on, and everyone who received it sees updated in
  * place: who decided, when, the comment; the buttons go once it is decided or closed.
  */
+/** where a decision was clicked, when it came from a chat platform (the console says nothing) */
+function where(via: string | null | undefined, locale: Locale): string {
+  const label = via && via !== 'console' ? CHANNEL.labels[via as keyof typeof CHANNEL.labels] : undefined;
+  return label ? (locale === 'zh' ? ` · 经${label.zh}` : ` · on ${label.en}`) : '';
+}
+
 export function approvalCard(d: ApprovalCardData, locale: Locale = 'zh'): Card {
   const s = d.state;
   const status =
@@ -55,8 +62,22 @@ export function approvalCard(d: ApprovalCardData, locale: Locale = 'zh'): Card {
         ? { text: t(locale, `无法同意：${s.reason.zh}`, `Cannot approve: ${s.reason.en}`), tone: 'danger' as const }
         : s.kind === 'decided'
           ? s.decision === 'approve'
-            ? { text: t(locale, `${s.by} 已同意 · ${when(s.at)}`, `Approved by ${s.by} · ${when(s.at)}`), tone: 'success' as const }
-            : { text: t(locale, `${s.by} 已驳回 · ${when(s.at)}`, `Rejected by ${s.by} · ${when(s.at)}`), tone: 'danger' as const }
+            ? {
+                text: t(
+                  locale,
+                  `${s.by} 已同意 · ${when(s.at)}${where(s.via, 'zh')}`,
+                  `Approved by ${s.by} · ${when(s.at)}${where(s.via, 'en')}`,
+                ),
+                tone: 'success' as const,
+              }
+            : {
+                text: t(
+                  locale,
+                  `${s.by} 已驳回 · ${when(s.at)}${where(s.via, 'zh')}`,
+                  `Rejected by ${s.by} · ${when(s.at)}${where(s.via, 'en')}`,
+                ),
+                tone: 'danger' as const,
+              }
           : { text: t(locale, s.why.zh, s.why.en), tone: 'info' as const };
   const fields = [
     { label: t(locale, '客户', 'Customer'), value: d.customer },
@@ -116,6 +137,7 @@ function stateFromBooks(ctx: ApprovalContext): ApprovalCardState {
       by: ctx.approver?.name ?? '',
       at: decision.decidedAt,
       comment: decision.comment,
+      via: decision.via,
     };
   if (step.status === 'skipped' || step.status === 'approved' || step.status === 'rejected') {
     const why = order.cancelReason ?? '';

@@ -151,6 +151,7 @@ export class ChannelInbound {
       value: a.value,
       ...(a.comment ? { comment: a.comment } : {}),
       requestId: `${this.o.channel}:${a.eventId}`,
+      channel: this.o.channel,
     });
   }
 

@@ -14,7 +14,8 @@ import { buttonsOf, cardIdsOf, cardText, statusOf } from './lark-cards';
  */
 const QT = /QT-\d{8}-\d{4}/;
 const SO = 'SO-\\d{8}-\\d{4}';
-const DECIDED_AT = '· \\d\\d-\\d\\d \\d\\d:\\d\\d';
+/** the decision's time, and where it was clicked */
+const DECIDED_AT = '· \\d\\d-\\d\\d \\d\\d:\\d\\d · 经飞书';
 
 const fen = (yuan: string) => Math.round(Number(yuan.replace(/[¥,]/g, '')) * 100);
 const yuan = (f: number) => (f / 100).toFixed(2);
