@@ -7,7 +7,7 @@ import { createLogger } from './app/logger';
 import { startSignalRelay } from './app/signal-relay';
 import { startTemporal } from './app/temporal';
 import { startWorker } from './app/worker';
-import { startLark } from './bot/channels/lark';
+import { startChannels } from './bot/channels';
 import { deliveryHealth } from './bot/delivery/backlog';
 import { startDispatcher } from './bot/delivery/dispatcher';
 import type { BotDeps } from './bot/dispatch';
@@ -69,15 +69,10 @@ async function main(): Promise<void> {
   const requireSignIn = consoleNeedsSignIn(config.app);
   const bot: BotDeps = { db, config, now: () => new Date(), flows, log };
   const chatConsole = consoleRoutes(bot, { requireSignIn });
-  const lark = await startLark({ config, db, bot, log });
-  if (lark) {
-    running.push({ name: 'lark', stop: () => lark.stop() });
-    log.info(
-      `飞书 Lark: ${config.lark.mode === 'ws' ? '长连接 long connection' : 'webhook POST /channels/lark/events'} (${config.lark.domain})`,
-    );
-  } else log.info('飞书 Lark: 未配置，不启用 not configured (LARK_APP_ID empty): running without Lark');
+  const channels = await startChannels({ config, db, bot, log });
+  for (const [name, ch] of channels) running.push({ name, stop: () => ch.stop() });
   // The console reads the outbox itself; the dispatcher hands every other channel its messages.
-  const delivery = startDispatcher({ db, config, channels: lark ? [lark.channel] : [], log });
+  const delivery = startDispatcher({ db, config, channels: [...channels.values()].map((c) => c.channel), log });
   running.push({ name: 'delivery', stop: () => delivery.stop() });
   const httpApp = createHttpApp(
     {
@@ -85,9 +80,9 @@ async function main(): Promise<void> {
       temporal,
       worker,
       delivery: async () => ({ ...(await deliveryHealth(db, new Date())) }),
-      channels: () => ({ console: { ok: true }, ...(lark ? { lark: lark.health() } : {}) }),
+      channels: () => ({ console: { ok: true }, ...Object.fromEntries([...channels].map(([name, ch]) => [name, ch.health()])) }),
     },
-    ...(lark?.routes ? [lark.routes] : []),
+    ...[...channels.values()].flatMap((c) => (c.routes ? [c.routes] : [])),
     chatConsole,
   );
   const server: Server = await listen(httpApp, config.app.port, config.app.host);
