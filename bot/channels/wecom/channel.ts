@@ -30,7 +30,11 @@ export function wecomChannel(
       const userid = m.externalId;
       if (m.reply.kind === 'text') {
         let first: string | null = null;
-        for (const part of splitText(m.reply.text)) first ??= (await api.sendText(userid, part)).msgid;
+        // every part goes (a `??=` would skip the sends after the first)
+        for (const part of splitText(m.reply.text)) {
+          const sent = await api.sendText(userid, part);
+          first = first ?? sent.msgid;
+        }
         return { platformMessageId: first };
       }
       const card = m.reply.card;
