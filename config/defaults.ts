@@ -93,4 +93,5 @@ export const defaults: AppConfig = {
     maxAgeHours: 24,
   },
   lark: { appId: '', appSecret: '', encryptKey: '', verificationToken: '', domain: 'https://open.feishu.cn', mode: 'ws' },
+  wecom: { corpId: '', agentId: '', secret: '', token: '', aesKey: '', apiBase: 'https://qyapi.weixin.qq.com' },
 };

@@ -162,6 +162,20 @@ export const configSchema = z
         message: 'expected LARK_ENCRYPT_KEY in webhook mode: without it no request can be verified',
         path: ['encryptKey'],
       }),
+    wecom: z
+      .object({
+        corpId: z.string(),
+        agentId: z.string().regex(/^$|^\d+$/, 'expected the numeric AgentId of the self-built app or empty'),
+        secret: z.string(),
+        token: z.string(),
+        aesKey: z.string().regex(/^$|^[A-Za-z0-9]{43}$/, 'expected the 43-character EncodingAESKey or empty'),
+        apiBase: z.string().url('expected https://qyapi.weixin.qq.com or a base URL'),
+      })
+      .strict()
+      .refine((w) => !w.corpId || (w.agentId && w.secret && w.token && w.aesKey), {
+        message: 'expected WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_AES_KEY with WECOM_CORP_ID',
+        path: ['corpId'],
+      }),
   })
   .strict();
 

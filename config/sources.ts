@@ -24,6 +24,12 @@ export const ENV_ALIASES: Record<string, string> = {
   LARK_VERIFICATION_TOKEN: 'lark.verificationToken',
   LARK_DOMAIN: 'lark.domain',
   LARK_MODE: 'lark.mode',
+  WECOM_CORP_ID: 'wecom.corpId',
+  WECOM_AGENT_ID: 'wecom.agentId',
+  WECOM_SECRET: 'wecom.secret',
+  WECOM_TOKEN: 'wecom.token',
+  WECOM_AES_KEY: 'wecom.aesKey',
+  WECOM_API_BASE: 'wecom.apiBase',
 };
 
 export class ConfigError extends Error {

@@ -51,6 +51,12 @@ const HELP: Record<string, string> = {
   'lark.verificationToken': 'verification token of the same page; checked on every callback when set',
   'lark.domain': 'https://open.feishu.cn (Feishu), https://open.larksuite.com (Lark), or a base URL (tests)',
   'lark.mode': 'ws = long connection (no public address needed); webhook = POST /channels/lark/events',
+  'wecom.corpId': 'WeCom (企业微信) CorpID (我的企业 → 企业信息); empty = no WeCom channel',
+  'wecom.agentId': 'AgentId of the self-built app (应用管理 → 自建应用)',
+  'wecom.secret': 'Secret of the same app',
+  'wecom.token': "Token of the app's API receiving settings (接收消息 → 设置API接收); callback: GET/POST /channels/wecom/callback",
+  'wecom.aesKey': 'EncodingAESKey (43 characters) of the same page',
+  'wecom.apiBase': 'https://qyapi.weixin.qq.com, or a base URL (tests)',
 };
 
 const aliasOf = Object.fromEntries(Object.entries(ENV_ALIASES).map(([env, path]) => [path, env]));

@@ -1,0 +1,129 @@
+import { timingSafeEqual } from 'node:crypto';
+import Router from '@koa/router';
+import { decrypt, getSignature } from '@wecom/crypto';
+import type Koa from 'koa';
+import type { InboundLog } from '../inbound';
+import { parseXml } from './decode';
+
+export const WECOM_CALLBACK_PATH = '/channels/wecom/callback';
+/** a callback signed longer ago than this (either way) is refused */
+export const MAX_SKEW_S = 5 * 60;
+const MAX_BODY = 1 << 20;
+
+type Refusal = 'unsigned' | 'forged' | 'expired' | 'replayed' | 'undecryptable' | 'wrong receive id' | 'malformed';
+const STATUS: Record<Refusal, number> = {
+  unsigned: 401,
+  forged: 401,
+  undecryptable: 401,
+  malformed: 401,
+  expired: 403,
+  replayed: 403,
+  'wrong receive id': 403,
+};
+
+/**
+ * GET/POST /channels/wecom/callback. @wecom/crypto signs and decrypts but checks nothing else
+ * (im-platforms.md §3.1), so each request is checked here before anything runs: the signature
+ * over the Encrypt text, the receive id inside it is our CorpID, the timestamp within 5
+ * minutes, a signature not seen before. A refused request gets 401 (not signed by who holds
+ * our token and key) or 403 (signed, but not for us or not now), is logged, and reaches no one.
+ * WeCom's own retry of a message carries a new signature: the inbound remembers its MsgId.
+ */
+export function wecomWebhook(o: {
+  corpId: string;
+  token: string;
+  aesKey: string;
+  onXml: (x: Record<string, string>, xml: string) => Promise<void>;
+  log: InboundLog;
+  now?: () => number;
+}): Koa.Middleware {
+  const now = o.now ?? Date.now;
+  const seen = new Map<string, number>();
+  const refuse = (ctx: Koa.Context, why: Refusal): null => {
+    o.log.warn(`企业微信 wecom callback: refused (${why}) from ${ctx.ip}`);
+    ctx.status = STATUS[why];
+    ctx.body = `refused: ${why}`;
+    return null;
+  };
+  /** the checks both verbs share; the decrypted text, or a refusal already answered */
+  const open = (ctx: Koa.Context, encrypted: string | undefined): string | null => {
+    const q = ctx.query as Record<string, string | undefined>;
+    const { msg_signature: signature, timestamp, nonce } = q;
+    if (!signature || !timestamp || !nonce || !encrypted) return refuse(ctx, 'unsigned');
+    if (!equal(getSignature(o.token, timestamp, nonce, encrypted), signature)) return refuse(ctx, 'forged');
+    const at = Number(timestamp);
+    if (!Number.isFinite(at) || Math.abs(now() / 1000 - at) > MAX_SKEW_S) return refuse(ctx, 'expired');
+    prune(seen, now());
+    if (seen.has(signature)) return refuse(ctx, 'replayed');
+    let opened: { message: string; id: string };
+    try {
+      opened = decrypt(o.aesKey, encrypted);
+    } catch {
+      return refuse(ctx, 'undecryptable');
+    }
+    if (opened.id !== o.corpId) return refuse(ctx, 'wrong receive id');
+    seen.set(signature, now());
+    return opened.message;
+  };
+  const router = new Router({ strict: true, sensitive: true });
+  // the URL check when the address is saved in the admin console: the plain echostr, raw
+  router.get(WECOM_CALLBACK_PATH, (ctx) => {
+    const echo = open(ctx, ctx.query.echostr as string | undefined);
+    if (echo === null) return;
+    ctx.type = 'text/plain';
+    ctx.body = echo;
+  });
+  router.post(WECOM_CALLBACK_PATH, async (ctx) => {
+    const raw = await readBody(ctx.req);
+    if (raw === null) {
+      ctx.status = 413;
+      return;
+    }
+    const outer = parseXml(raw);
+    if (!outer) {
+      refuse(ctx, 'malformed');
+      return;
+    }
+    const inner = open(ctx, outer.Encrypt);
+    if (inner === null) return;
+    const x = parseXml(inner);
+    if (!x) {
+      refuse(ctx, 'malformed');
+      return;
+    }
+    // a message WeCom kept for longer than the window (a stored replay re-signed) runs nothing
+    const created = Number(x.CreateTime);
+    if (Number.isFinite(created) && created > 0 && now() / 1000 - created > MAX_SKEW_S) {
+      refuse(ctx, 'expired');
+      return;
+    }
+    await o.onXml(x, inner);
+    ctx.status = 200;
+    ctx.body = '';
+  });
+  return router.routes() as unknown as Koa.Middleware;
+}
+
+function equal(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b.toLowerCase());
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function prune(seen: Map<string, number>, now: number): void {
+  if (seen.size < 1000) return;
+  for (const [k, at] of seen) if (now - at > MAX_SKEW_S * 2000) seen.delete(k);
+}
+
+function readBody(req: NodeJS.ReadableStream): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
