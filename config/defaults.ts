@@ -93,4 +93,13 @@ export const defaults: AppConfig = {
     maxAgeHours: 24,
   },
   lark: { appId: '', appSecret: '', encryptKey: '', verificationToken: '', domain: 'https://open.feishu.cn', mode: 'ws' },
+  dingtalk: {
+    clientId: '',
+    clientSecret: '',
+    robotCode: '',
+    cardTemplateId: '',
+    mode: 'stream',
+    apiBase: 'https://api.dingtalk.com',
+    oapiBase: 'https://oapi.dingtalk.com',
+  },
 };

@@ -51,6 +51,13 @@ const HELP: Record<string, string> = {
   'lark.verificationToken': 'verification token of the same page; checked on every callback when set',
   'lark.domain': 'https://open.feishu.cn (Feishu), https://open.larksuite.com (Lark), or a base URL (tests)',
   'lark.mode': 'ws = long connection (no public address needed); webhook = POST /channels/lark/events',
+  'dingtalk.clientId': 'DingTalk app Client ID (AppKey) of the enterprise internal app; empty = no DingTalk channel',
+  'dingtalk.clientSecret': 'DingTalk app Client Secret (AppSecret); also the key of the HTTP callback signature',
+  'dingtalk.robotCode': 'the robot code of the app (for internal apps the same as the Client ID; empty = Client ID)',
+  'dingtalk.cardTemplateId': 'interactive card template id from the card builder (xxxx.schema); empty = cards sent as markdown',
+  'dingtalk.mode': 'stream = Stream mode long connection (no public address needed); http = POST /channels/dingtalk/events',
+  'dingtalk.apiBase': 'https://api.dingtalk.com (also serves the Stream gateway endpoint), or a base URL (tests)',
+  'dingtalk.oapiBase': 'https://oapi.dingtalk.com (user directory), or a base URL (tests)',
 };
 
 const aliasOf = Object.fromEntries(Object.entries(ENV_ALIASES).map(([env, path]) => [path, env]));
