@@ -39,7 +39,8 @@ export function decodeMessage(data: RobotPayload): InboundMessage | null {
   return {
     eventId: data.msgId,
     messageId: data.msgId,
-    chatId: data.conversationId,
+    // one-to-one the robot writes to a person, not to a conversation: the reply's address is the sender
+    chatId: group ? data.conversationId : sender,
     chatType: group ? 'group' : 'p2p',
     senderId: sender,
     text: data.msgtype === 'text' ? (data.text?.content ?? '').trim() : '',
