@@ -133,6 +133,7 @@ describe('a card click through the stream', () => {
     const cardsBefore = h.fake.state.cards.size;
     const ack = await h.fake.click({ outTrackId: draft.outTrackId, userId: staffIdOf('zhangwei'), action: 'quote.cancel' });
     expect(ack.code).toBe(200);
+    expect(JSON.stringify(ack.data)).toContain('已取消');
     expect((await h.t.db.models.Quote.findByPk(quoteId))?.status).toBe('cancelled');
     expect(draft.updates).toBeGreaterThanOrEqual(1);
     expect(draft.params.status).toBe('已取消');
@@ -140,9 +141,17 @@ describe('a card click through the stream', () => {
     await h.delivery.settled();
     expect(h.fake.state.cards.size).toBe(cardsBefore);
     // the same callback pushed again runs nothing twice
-    const again = await h.fake.click({ outTrackId: draft.outTrackId, userId: staffIdOf('zhangwei'), action: 'quote.cancel' });
+    const params = { ...draft.params };
+    const outbox = await h.t.db.models.OutboxMessage.count();
+    const events = await h.t.db.models.ChannelEvent.count({ where: { channel: 'dingtalk' } });
+    const again = await h.fake.gateway.repushLast();
     expect(again.code).toBe(200);
-    expect(await h.t.db.models.ChannelEvent.count({ where: { channel: 'dingtalk' } })).toBeGreaterThanOrEqual(2);
+    await h.delivery.settled();
+    expect(await h.t.db.models.ChannelEvent.count({ where: { channel: 'dingtalk' } })).toBe(events);
+    // the same answer again (its first ack may have been lost), nothing new run or sent
+    expect(again.data).toEqual(ack.data);
+    expect(draft.params).toEqual(params);
+    expect(await h.t.db.models.OutboxMessage.count()).toBe(outbox);
   });
 });
 

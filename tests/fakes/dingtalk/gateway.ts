@@ -20,7 +20,7 @@ export class FakeStreamGateway {
   pingsAnswered = 0;
   connectionsSeen = 0;
   /** CALLBACK frames sent, by topic */
-  readonly pushed: { messageId: string; topic: string }[] = [];
+  readonly pushed: { messageId: string; topic: string; data: unknown }[] = [];
 
   constructor(
     wss: WebSocketServer,
@@ -44,7 +44,7 @@ export class FakeStreamGateway {
     const socket = [...this.sockets].at(-1);
     if (!socket) return Promise.reject(new Error('no stream connection'));
     const messageId = o.messageId ?? `msg-${randomUUID()}`;
-    this.pushed.push({ messageId, topic });
+    this.pushed.push({ messageId, topic, data });
     const frame = {
       specVersion: '1.0',
       type: 'CALLBACK',
@@ -62,6 +62,13 @@ export class FakeStreamGateway {
       });
       socket.send(JSON.stringify(frame));
     });
+  }
+
+  /** the last CALLBACK again, with its messageId, as DingTalk re-pushes one it had no ack for */
+  repushLast(): Promise<StreamAck> {
+    const last = this.pushed.at(-1);
+    if (!last) return Promise.reject(new Error('nothing pushed yet'));
+    return this.callback(last.topic, last.data, { messageId: last.messageId });
   }
 
   ping(): void {
