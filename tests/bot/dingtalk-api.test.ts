@@ -84,6 +84,35 @@ describe('the DingTalk API client against the fake', () => {
     });
     expect(fake.state.cards.get('d-7')).toMatchObject({ updates: 1, params: { status: '已取消', buttons: '[]' } });
   });
+
+  it('without a card template sends a card as markdown, and an update as a new message', async () => {
+    const bare = { ...api, cardTemplateId: '' };
+    const channel = dingTalkChannel(bare, { addressOf: async () => 'u1' }, { callbackType: 'STREAM' });
+    const card = { id: 'quote:10', title: '报价单 *10*', fields: [{ label: '客户', value: '华东机电' }] };
+    const m = {
+      deliveryId: 9,
+      uuid: 'd-9',
+      kind: 'card' as const,
+      reply: { kind: 'card' as const, card },
+      externalId: 'u1',
+      replyTo: null,
+      messageIds: [],
+    };
+    await channel.send(m);
+    await channel.send({
+      ...m,
+      deliveryId: 10,
+      uuid: 'd-10',
+      kind: 'card_update',
+      reply: { kind: 'card', card: { ...card, status: { text: '已取消', tone: 'danger' } } },
+      messageIds: ['pqk'],
+    });
+    const md = fake.deliveredTo('u1').filter((d) => d.msgKey === 'sampleMarkdown');
+    expect(md).toHaveLength(2);
+    expect(md[0]?.param?.text).toContain('华东机电');
+    expect(md[0]?.param?.text).not.toContain('*10*');
+    expect(md[1]?.param?.text).toContain('已取消');
+  });
 });
 
 describe('the stream connection', () => {
