@@ -94,4 +94,13 @@ export const defaults: AppConfig = {
   },
   lark: { appId: '', appSecret: '', encryptKey: '', verificationToken: '', domain: 'https://open.feishu.cn', mode: 'ws' },
   wecom: { corpId: '', agentId: '', secret: '', token: '', aesKey: '', apiBase: 'https://qyapi.weixin.qq.com' },
+  dingtalk: {
+    clientId: '',
+    clientSecret: '',
+    robotCode: '',
+    cardTemplateId: '',
+    mode: 'stream',
+    apiBase: 'https://api.dingtalk.com',
+    oapiBase: 'https://oapi.dingtalk.com',
+  },
 };

@@ -176,6 +176,21 @@ export const configSchema = z
         message: 'expected WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_AES_KEY with WECOM_CORP_ID',
         path: ['corpId'],
       }),
+    dingtalk: z
+      .object({
+        clientId: z.string(),
+        clientSecret: z.string(),
+        robotCode: z.string(),
+        cardTemplateId: z.string(),
+        mode: z.enum(['stream', 'http']),
+        apiBase: z.string().url('expected https://api.dingtalk.com or a base URL'),
+        oapiBase: z.string().url('expected https://oapi.dingtalk.com or a base URL'),
+      })
+      .strict()
+      .refine((d) => !d.clientId || d.clientSecret, {
+        message: 'expected DINGTALK_CLIENT_SECRET with DINGTALK_CLIENT_ID',
+        path: ['clientSecret'],
+      }),
   })
   .strict();
 

@@ -30,6 +30,13 @@ export const ENV_ALIASES: Record<string, string> = {
   WECOM_TOKEN: 'wecom.token',
   WECOM_AES_KEY: 'wecom.aesKey',
   WECOM_API_BASE: 'wecom.apiBase',
+  DINGTALK_CLIENT_ID: 'dingtalk.clientId',
+  DINGTALK_CLIENT_SECRET: 'dingtalk.clientSecret',
+  DINGTALK_ROBOT_CODE: 'dingtalk.robotCode',
+  DINGTALK_CARD_TEMPLATE_ID: 'dingtalk.cardTemplateId',
+  DINGTALK_MODE: 'dingtalk.mode',
+  DINGTALK_API_BASE: 'dingtalk.apiBase',
+  DINGTALK_OAPI_BASE: 'dingtalk.oapiBase',
 };
 
 export class ConfigError extends Error {

@@ -57,6 +57,13 @@ const HELP: Record<string, string> = {
   'wecom.token': "Token of the app's API receiving settings (接收消息 → 设置API接收); callback: GET/POST /channels/wecom/callback",
   'wecom.aesKey': 'EncodingAESKey (43 characters) of the same page',
   'wecom.apiBase': 'https://qyapi.weixin.qq.com, or a base URL (tests)',
+  'dingtalk.clientId': 'DingTalk app Client ID (AppKey) of the enterprise internal app; empty = no DingTalk channel',
+  'dingtalk.clientSecret': 'DingTalk app Client Secret (AppSecret); also the key of the HTTP callback signature',
+  'dingtalk.robotCode': 'the robot code of the app (for internal apps the same as the Client ID; empty = Client ID)',
+  'dingtalk.cardTemplateId': 'interactive card template id from the card builder (xxxx.schema); empty = cards sent as markdown',
+  'dingtalk.mode': 'stream = Stream mode long connection (no public address needed); http = POST /channels/dingtalk/events',
+  'dingtalk.apiBase': 'https://api.dingtalk.com (also serves the Stream gateway endpoint), or a base URL (tests)',
+  'dingtalk.oapiBase': 'https://oapi.dingtalk.com (user directory), or a base URL (tests)',
 };
 
 const aliasOf = Object.fromEntries(Object.entries(ENV_ALIASES).map(([env, path]) => [path, env]));

@@ -5,6 +5,7 @@ import type { Channel } from '../delivery/channel';
 import type { BotDeps } from '../dispatch';
 import { startLark } from './lark';
 import type { Log } from './lark/sdk-logger';
+import { startWeCom } from './wecom';
 
 /** One chat platform as the composition root sees it once started. */
 export interface RunningChannel {

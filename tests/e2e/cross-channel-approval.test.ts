@@ -1,47 +1,89 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '../../bot/cards/card';
+import { type FakeWeCom, startFakeWeCom } from '../fakes/wecom';
 import { cardIn, consoleApi, type Pushed, textOf } from './app';
 import { LarkPerson, type LarkWorld, startLarkWorld, until } from './lark-app';
-import { cardIdsOf, statusOf } from './lark-cards';
+import { buttonsOf, cardIdsOf, statusOf } from './lark-cards';
 
 /**
- * One approval, copies on two channels: 王芳 is on Lark and in the console. Her card reaches
- * both; she decides on Lark; the console copy updates in place, and a click on it is refused
- * saying who decided, when and where. (DingTalk and WeCom join this once their channels land.)
+ * One approval, copies on several channels. 王芳 is on Lark, on WeCom and in the console: her
+ * approval card reaches all three. The first decision wins wherever it is made; every other
+ * copy updates in place; a click on a stale copy is refused and says who decided, when, where.
+ * (DingTalk joins this once its channel lands.)
  */
-describe('one approval answered from one channel, its copy on another refused', () => {
+describe('one approval, copies on Lark, WeCom and the console', () => {
   let w: LarkWorld;
+  let wecom: FakeWeCom;
   beforeAll(async () => {
-    w = await startLarkWorld('ws');
+    wecom = await startFakeWeCom();
+    for (const login of ['wangfang', 'zhangwei'])
+      wecom.addUser({ userid: login.toUpperCase(), name: login, biz_mail: `${login}@demo.q2c.cn` });
+    w = await startLarkWorld('ws', {
+      WECOM_CORP_ID: wecom.corpId,
+      WECOM_AGENT_ID: wecom.agentId,
+      WECOM_SECRET: wecom.secret,
+      WECOM_TOKEN: wecom.token,
+      WECOM_AES_KEY: wecom.aesKey,
+      WECOM_API_BASE: wecom.apiBase,
+    });
+    wecom.callbackUrl = `${w.app.base}/channels/wecom/callback`;
   }, 120_000);
-  afterAll(async () => w?.close());
+  afterAll(async () => {
+    await w?.close();
+    await wecom?.close();
+  });
 
-  it('decided on Lark: the console copy shows the decision, and a late click there is told it was decided on 飞书', async () => {
+  const wecomCardOf = (userid: string, cardId: string) =>
+    wecom.api.messagesTo(userid).find((m) => m.msgtype === 'template_card' && JSON.stringify(m.content).includes(`"${cardId}"`));
+  const wecomButton = (content: Record<string, unknown>, action: string) =>
+    ((content.button_list ?? []) as { key: string }[]).find((b) => JSON.parse(b.key)[1] === action);
+
+  it('decided on WeCom: the Lark and console copies show it, and late clicks there are told it was decided on 企业微信', async () => {
     const api = consoleApi(w.app.base);
     const rep = new LarkPerson(w.fake, 'zhangwei');
     const wang = new LarkPerson(w.fake, 'wangfang');
     const quote = await rep.ask('报价 华东机电 A100×100 折扣8%', '草稿');
     await rep.click(quote, 'quote.submit');
+
+    // the card reaches her on every channel she is on
     const larkCopy = await wang.pushed(/待 王芳 审批/);
     const cardId = cardIdsOf(larkCopy.content)[0] as string;
     expect(cardId).toMatch(/^approval:\d+$/);
+    const larkApprove = buttonsOf(larkCopy.content).find((b) => b.value?.a === 'approval.approve');
     const isCard = (m: Pushed) => m.reply.kind === 'card' && m.reply.card.id === cardId;
-    const consoleCopy = await api.waitForPush('wangfang', cardId, isCard);
-    const consoleCard = (consoleCopy.reply as { card: Card }).card;
-    expect(consoleCard.buttons?.map((b) => b.action)).toEqual(['approval.approve', 'approval.reject']);
+    const consoleCard = ((await api.waitForPush('wangfang', cardId, isCard)).reply as { card: Card }).card;
+    const wecomCopy = await until('the WeCom copy', () => wecomCardOf('WANGFANG', cardId)).catch((e) => {
+      console.log(w.app.output().split('\n').filter((l) => /飞书|lark|wecom|企业微信|delivery|Lark|WeCom|ready/i.test(l)).join('\n'), JSON.stringify(wecom.api.messagesTo('WANGFANG')).slice(0, 800));
+      throw e;
+    });
+    const approve = wecomButton(wecomCopy.content, 'approval.approve');
+    expect(approve).toBeDefined();
 
-    await wang.click(larkCopy, 'approval.approve');
-    const decided = await api.waitForPush('wangfang', 'the decided card', (m) => isCard(m) && m.kind === 'card_update');
-    const now = (decided.reply as { card: Card }).card;
-    expect(now.status?.text).toMatch(/^王芳 已同意 · \d\d-\d\d \d\d:\d\d · 经飞书$/);
-    expect(now.buttons ?? []).toEqual([]);
-    await until('the Lark copy decided', () =>
-      /^王芳 已同意/.test(statusOf(w.fake.currentContent(larkCopy.messageId))) ? true : undefined,
+    // she approves on WeCom
+    const clicked = await wecom.click({ from: 'WANGFANG', taskId: wecomCopy.taskId as string, key: (approve as { key: string }).key });
+    expect(clicked.status).toBe(200);
+    const decided = /^王芳 已同意 · \d\d-\d\d \d\d:\d\d · 经企业微信$/;
+    await until('the Lark copy decided', () => (decided.test(statusOf(w.fake.currentContent(larkCopy.messageId))) ? true : undefined));
+    expect(buttonsOf(w.fake.currentContent(larkCopy.messageId))).toEqual([]);
+    const consoleNow = await api.waitForPush('wangfang', 'the decided card', (m) => isCard(m) && m.kind === 'card_update');
+    expect((consoleNow.reply as { card: Card }).card.status?.text).toMatch(decided);
+    await until('the WeCom copy updated in place', () =>
+      wecomButton(wecom.api.messagesTo('WANGFANG').find((m) => m.taskId === wecomCopy.taskId)?.content ?? {}, 'approval.approve')
+        ? undefined
+        : true,
     );
+    expect(JSON.stringify(wecom.api.messagesTo('WANGFANG').find((m) => m.taskId === wecomCopy.taskId)?.content)).toContain('经企业微信');
 
-    // the console copy as it was before the update: a click on it reaches the flow and is refused
-    const late = await api.click('wangfang', consoleCard, 'approval.approve');
-    expect(textOf(late)).toMatch(/该审批已由 王芳 于 \d\d-\d\d \d\d:\d\d 在飞书 同意，无需重复操作/);
-    expect(cardIn(late, cardId).buttons ?? []).toEqual([]);
+    // stale copies: the Lark card as it was, and the console card as it was
+    const lateLark = await w.fake.clickCard({
+      operatorOpenId: wang.openId,
+      messageId: larkCopy.messageId,
+      value: larkApprove?.value as Record<string, unknown>,
+    });
+    const toast = (lateLark.answer as { toast?: { content?: string } }).toast?.content ?? '';
+    expect(toast).toMatch(/该审批已由 王芳 于 \d\d-\d\d \d\d:\d\d 在企业微信 同意/);
+    const lateConsole = await api.click('wangfang', consoleCard, 'approval.approve');
+    expect(textOf(lateConsole)).toMatch(/该审批已由 王芳 于 \d\d-\d\d \d\d:\d\d 在企业微信 同意，无需重复操作/);
+    expect(cardIn(lateConsole, cardId).buttons ?? []).toEqual([]);
   }, 180_000);
 });
