@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/schema';
 import type { Db } from '../../models/db';
 import type { Channel } from '../delivery/channel';
 import type { BotDeps } from '../dispatch';
+import { startDingTalk } from './dingtalk';
 import { startLark } from './lark';
 import type { Log } from './lark/sdk-logger';
 import { startWeCom } from './wecom';
@@ -26,6 +27,13 @@ const STARTERS: { name: string; label: string; start: Starter; mode: (c: AppConf
     start: startLark,
     mode: (c) => (c.lark.mode === 'ws' ? '长连接 long connection' : 'webhook POST /channels/lark/events'),
   },
+  {
+    name: 'dingtalk',
+    label: '钉钉 DingTalk',
+    start: startDingTalk,
+    mode: (c) => (c.dingtalk.mode === 'stream' ? 'Stream 长连接 long connection' : 'HTTP POST /channels/dingtalk/events'),
+  },
+  { name: 'wecom', label: '企业微信 WeCom', start: startWeCom, mode: () => 'callback GET/POST /channels/wecom/callback' },
 ];
 
 /**
