@@ -1,21 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '../../bot/cards/card';
+import { openDb } from '../../models/db';
+import { type FakeDingTalk, startFakeDingTalk } from '../fakes/dingtalk';
 import { type FakeWeCom, startFakeWeCom } from '../fakes/wecom';
 import { cardIn, consoleApi, type Pushed, textOf } from './app';
 import { LarkPerson, type LarkWorld, startLarkWorld, until } from './lark-app';
 import { buttonsOf, cardIdsOf, statusOf } from './lark-cards';
 
 /**
- * One approval, copies on several channels. 王芳 is on Lark, on WeCom and in the console: her
- * approval card reaches all three. The first decision wins wherever it is made; every other
- * copy updates in place; a click on a stale copy is refused and says who decided, when, where.
- * (DingTalk joins this once its channel lands.)
+ * One approval, copies on several channels. 王芳 is on Lark, DingTalk, WeCom and in the
+ * console: her approval card reaches all four. The first decision wins wherever it is made;
+ * every other copy updates in place; a click on a stale copy is refused and says who decided,
+ * when and where.
  */
-describe('one approval, copies on Lark, WeCom and the console', () => {
+describe('one approval, copies on Lark, DingTalk, WeCom and the console', () => {
   let w: LarkWorld;
   let wecom: FakeWeCom;
+  let dingtalk: FakeDingTalk;
   beforeAll(async () => {
     wecom = await startFakeWeCom();
+    dingtalk = await startFakeDingTalk();
     for (const login of ['wangfang', 'zhangwei'])
       wecom.addUser({ userid: login.toUpperCase(), name: login, biz_mail: `${login}@demo.q2c.cn` });
     w = await startLarkWorld('ws', {
@@ -25,12 +29,24 @@ describe('one approval, copies on Lark, WeCom and the console', () => {
       WECOM_TOKEN: wecom.token,
       WECOM_AES_KEY: wecom.aesKey,
       WECOM_API_BASE: wecom.apiBase,
+      DINGTALK_CLIENT_ID: dingtalk.state.clientId,
+      DINGTALK_CLIENT_SECRET: dingtalk.state.clientSecret,
+      DINGTALK_CARD_TEMPLATE_ID: 'q2c-approval.schema',
+      DINGTALK_API_BASE: dingtalk.base,
+      DINGTALK_OAPI_BASE: dingtalk.base,
     });
     wecom.callbackUrl = `${w.app.base}/channels/wecom/callback`;
+    // DingTalk finds someone who never wrote by mobile: the demo company's, as seeded
+    const db = await openDb({ url: '', dataDir: w.dataDir });
+    const wang = await db.models.User.findOne({ where: { login: 'wangfang' } });
+    await db.close();
+    dingtalk.addPerson({ userId: 'WANGFANG', name: '王芳', mobile: wang?.mobile ?? undefined });
+    await dingtalk.gateway.waitForConnection();
   }, 120_000);
   afterAll(async () => {
     await w?.close();
     await wecom?.close();
+    await dingtalk?.close();
   });
 
   const keysOf = (content: Record<string, unknown>) =>
@@ -40,7 +56,7 @@ describe('one approval, copies on Lark, WeCom and the console', () => {
   const wecomButton = (content: Record<string, unknown>, action: string) =>
     ((content.button_list ?? []) as { key: string }[]).find((b) => JSON.parse(b.key)[1] === action);
 
-  it('decided on WeCom: the Lark and console copies show it, and late clicks there are told it was decided on 企业微信', async () => {
+  it('decided on WeCom: the Lark, DingTalk and console copies show it, and late clicks on Lark and in the console are told it was decided on 企业微信', async () => {
     const api = consoleApi(w.app.base);
     const rep = new LarkPerson(w.fake, 'zhangwei');
     const wang = new LarkPerson(w.fake, 'wangfang');
@@ -55,6 +71,10 @@ describe('one approval, copies on Lark, WeCom and the console', () => {
     const isCard = (m: Pushed) => m.reply.kind === 'card' && m.reply.card.id === cardId;
     const consoleCard = ((await api.waitForPush('wangfang', cardId, isCard)).reply as { card: Card }).card;
     const wecomCopy = await until('the WeCom copy', () => wecomCardOf('WANGFANG', cardId));
+    const dingCopy = await until('the DingTalk copy', () =>
+      [...dingtalk.state.cards.values()].find((c) => c.toUserId === 'WANGFANG' && c.params.cardId === cardId),
+    );
+    expect(dingCopy.params.buttons).toContain('approval.approve');
     const approve = wecomButton(wecomCopy.content, 'approval.approve');
     expect(approve).toBeDefined();
 
@@ -72,6 +92,9 @@ describe('one approval, copies on Lark, WeCom and the console', () => {
         : true,
     );
     expect(JSON.stringify(wecom.api.messagesTo('WANGFANG').find((m) => m.taskId === wecomCopy.taskId)?.content)).toContain('经企业微信');
+    await until('the DingTalk copy updated in place', () => (decided.test(dingCopy.params.status ?? '') ? true : undefined));
+    expect(dingCopy.params.buttons).not.toContain('approval.approve');
+    // (a DingTalk card is redrawn in place on every client: no stale button is left there to click)
 
     // stale copies: the Lark card as it was, and the console card as it was
     const lateLark = await w.fake.clickCard({
