@@ -108,6 +108,8 @@ describe('console HTTP API (real Koa on loopback)', () => {
       action: 'approval.reject',
       value: { approvalId: 12 },
       comment: '价格太低',
+      // where the click was made: a late click on another platform's copy is told so
+      channel: 'console',
     });
     const { replies } = (await res.json()) as { replies: { kind: string; html?: string }[] };
     expect(replies[0]).toEqual({ kind: 'text', text: '已驳回' });
