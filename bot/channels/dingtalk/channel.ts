@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Channel, ChannelUser, Outbound } from '../../delivery/channel';
+import type { ChannelDirectory } from '../directory';
 import type { DingTalkApi, RobotMessage } from './api';
-import type { DingTalkDirectory } from './identity';
 import { cardMarkdown, cardParams, robotMessage } from './render';
 
 const DAY_MS = 86_400_000;
@@ -56,7 +56,7 @@ function withSuffix(m: RobotMessage, suffix: string): RobotMessage {
  */
 export function dingTalkChannel(
   api: Pick<DingTalkApi, 'sendToUser' | 'sendToGroup' | 'createCard' | 'updateCard' | 'cardTemplateId'>,
-  directory: Pick<DingTalkDirectory, 'addressOf'>,
+  directory: Pick<ChannelDirectory, 'addressOf'>,
   o: { callbackType: 'STREAM' | 'HTTP'; guard?: RepeatGuard },
 ): Channel {
   const guard = o.guard ?? new RepeatGuard();

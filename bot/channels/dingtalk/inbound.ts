@@ -1,10 +1,10 @@
 import type { Db } from '../../../models/db';
 import type { BotDeps } from '../../dispatch';
 import { pushTo } from '../../outbox';
+import type { ChannelDirectory } from '../directory';
 import { ChannelInbound, type InboundLog } from '../inbound';
 import type { DingTalkApi } from './api';
 import { type CardCallbackPayload, decodeClick, decodeMessage, decodeStored, type RobotPayload, type Stored } from './decode';
-import type { DingTalkDirectory } from './identity';
 import { cardParams } from './render';
 
 /** DingTalk re-pushes an unacknowledged callback; the ack goes within this, the rest by push */
@@ -31,7 +31,7 @@ export class DingTalkInbound {
       db: Db;
       bot: BotDeps;
       api: Pick<DingTalkApi, 'sendToUser' | 'sendToGroup' | 'updateCard' | 'cardTemplateId'>;
-      directory: Pick<DingTalkDirectory, 'userOf'>;
+      directory: Pick<ChannelDirectory, 'userOf'>;
       log: InboundLog;
     },
   ) {

@@ -7,7 +7,7 @@ import type { InboundLog } from '../inbound';
 import { createDingTalkApi } from './api';
 import { dingTalkChannel } from './channel';
 import type { CardCallbackPayload, RobotPayload } from './decode';
-import { DingTalkDirectory } from './identity';
+import { dingTalkDirectory } from './identity';
 import { DingTalkInbound } from './inbound';
 import { type StreamConnection, startStream } from './stream';
 import { dingTalkWebhook } from './webhook';
@@ -31,7 +31,7 @@ export async function startDingTalk(o: { config: AppConfig; db: Db; bot: BotDeps
   const c = o.config.dingtalk;
   if (!c.clientId) return null;
   const api = createDingTalkApi(c);
-  const directory = new DingTalkDirectory(o.db, api);
+  const directory = dingTalkDirectory(o.db, api);
   const inbound = new DingTalkInbound({ db: o.db, bot: o.bot, api, directory, log: o.log });
   if (!c.cardTemplateId) o.log.warn('钉钉 dingtalk: DINGTALK_CARD_TEMPLATE_ID not set, cards go as markdown without buttons');
   await inbound.recover().catch((e) => o.log.error(`钉钉 dingtalk: recovering events: ${(e as Error).message}`));

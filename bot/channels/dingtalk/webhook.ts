@@ -1,12 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import Router from '@koa/router';
 import type Koa from 'koa';
+import { readRawBody, sameSignature } from '../callback-request';
 import type { InboundLog } from '../inbound';
 
 export const DINGTALK_EVENTS_PATH = '/channels/dingtalk/events';
 /** DingTalk's own window for a callback's timestamp (im-platforms.md §2.4) */
 export const MAX_SKEW_MS = 60 * 60_000;
-const MAX_BODY = 1 << 20;
 
 type Refusal = 'unsigned' | 'expired' | 'forged' | 'malformed';
 
@@ -39,8 +39,8 @@ export function dingTalkWebhook(o: {
     if (!ts || !sign) return refuse(ctx, 'unsigned');
     const at = Number(ts);
     if (!/^\d+$/.test(ts) || Math.abs(now() - at) > MAX_SKEW_MS) return refuse(ctx, 'expired');
-    if (!equal(dingTalkSign(o.clientSecret, ts), sign)) return refuse(ctx, 'forged');
-    const raw = await readBody(ctx.req);
+    if (!sameSignature(dingTalkSign(o.clientSecret, ts), sign)) return refuse(ctx, 'forged');
+    const raw = await readRawBody(ctx.req);
     if (raw === null) {
       ctx.status = 413;
       return;
@@ -57,23 +57,4 @@ export function dingTalkWebhook(o: {
     ctx.body = {};
   });
   return router.routes() as unknown as Koa.Middleware;
-}
-
-function equal(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function readBody(req: NodeJS.ReadableStream): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -1,7 +1,7 @@
 import type { Reply } from '../../cards/card';
 import type { Channel, ChannelUser, Outbound } from '../../delivery/channel';
+import type { ChannelDirectory } from '../directory';
 import type { LarkApi } from './api';
-import type { LarkDirectory } from './identity';
 import { renderCard, renderText } from './render';
 
 function message(reply: Reply): { msgType: 'text' | 'interactive'; content: Record<string, unknown> } {
@@ -15,7 +15,7 @@ function message(reply: Reply): { msgType: 'text' | 'interactive'; content: Reco
  * create and reply carries the delivery's uuid, so a resend after a crash (the platform took
  * it, we did not record it) shows nothing twice in the chat.
  */
-export function larkChannel(api: Pick<LarkApi, 'send' | 'reply' | 'patch'>, directory: Pick<LarkDirectory, 'addressOf'>): Channel {
+export function larkChannel(api: Pick<LarkApi, 'send' | 'reply' | 'patch'>, directory: Pick<ChannelDirectory, 'addressOf'>): Channel {
   return {
     name: 'lark',
     addressOf: (user: ChannelUser) => directory.addressOf(user),

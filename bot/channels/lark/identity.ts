@@ -1,108 +1,33 @@
-import { Op, type WhereOptions } from 'sequelize';
 import type { Db } from '../../../models/db';
 import type { ChannelUser } from '../../delivery/channel';
+import { ChannelDirectory } from '../directory';
 import type { LarkApi } from './api';
 
-const CHANNEL = 'lark';
-/** someone not found in the Lark directory is asked again after this long */
-const NOT_FOUND_TTL_MS = 10 * 60_000;
-
-/** mobiles compare as their last 11 digits: Lark gives +8613800000000, the books 13800000000 */
-export const sameMobile = (a: string | null | undefined, b: string | null | undefined): boolean => {
-  const digits = (s: string) => s.replace(/\D/g, '').slice(-11);
-  return !!a && !!b && digits(a).length >= 7 && digits(a) === digits(b);
-};
-
 /**
- * Who is who between Lark and the books (B5). A sender is known by a stored binding, or bound
- * on first contact from what the Lark directory says of them (mobile, email, employee number)
- * matched against the system's users; a recipient who never wrote is found in the directory
- * by email or mobile. Bindings are stored: the directory is asked once per person.
+ * Lark people and the books (B5, bot/channels/directory.ts): a sender is described by
+ * `contact.v3.user.get` (mobile, email, employee number); someone who never wrote is found by
+ * `batch_get_id`, by email first, then mobile.
  */
-export class LarkDirectory {
-  private readonly notFound = new Map<string, number>();
-
-  constructor(
-    private readonly db: Db,
-    private readonly api: Pick<LarkApi, 'userByOpenId' | 'openIdsOf'>,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** The system user behind a Lark sender, binding them on first contact; null when no user matches. */
-  async userOf(openId: string): Promise<{ id: number; login: string } | null> {
-    const { ChannelIdentity, User } = this.db.models;
-    const bound = await ChannelIdentity.findOne({ where: { channel: CHANNEL, externalId: openId }, attributes: ['userId'] });
-    if (bound) {
-      const u = await User.findOne({ where: { id: bound.userId, active: true }, attributes: ['id', 'login'] });
-      return u ? { id: u.id, login: u.login } : null;
-    }
-    if (this.recentlyMissed(`open:${openId}`)) return null;
-    const person = await this.api.userByOpenId(openId);
-    const match = person ? await this.match(person) : null;
-    if (!match) {
-      this.notFound.set(`open:${openId}`, this.now());
-      return null;
-    }
-    await this.bind(openId, match.user.id, match.by, person?.name ?? null);
-    return { id: match.user.id, login: match.user.login };
-  }
-
-  /** Where a user is on Lark: their binding, or their open_id found by email or mobile (then stored). */
-  async addressOf(user: ChannelUser): Promise<string | null> {
-    const bound = await this.db.models.ChannelIdentity.findOne({
-      where: { channel: CHANNEL, userId: user.id },
-      attributes: ['externalId'],
-      order: [['id', 'DESC']],
-    });
-    if (bound) return bound.externalId;
-    if (!user.email && !user.mobile) return null;
-    if (this.recentlyMissed(`user:${user.id}`)) return null;
-    const found = await this.api.openIdsOf({
-      ...(user.email ? { emails: [user.email] } : {}),
-      ...(user.mobile ? { mobiles: [user.mobile] } : {}),
-    });
-    const byEmail = user.email ? found.get(user.email) : undefined;
-    const byMobile = user.mobile ? found.get(user.mobile) : undefined;
-    const openId = byEmail ?? byMobile;
-    if (!openId) {
-      this.notFound.set(`user:${user.id}`, this.now());
-      return null;
-    }
-    await this.bind(openId, user.id, byEmail ? 'email' : 'mobile', null);
-    return openId;
-  }
-
-  private recentlyMissed(key: string): boolean {
-    const at = this.notFound.get(key);
-    return at !== undefined && this.now() - at < NOT_FOUND_TTL_MS;
-  }
-
-  private async match(p: { mobile?: string; email?: string; employeeNo?: string }) {
-    const ors: WhereOptions<{ email: string; employeeNo: string; mobile: string }>[] = [];
-    if (p.email) ors.push({ email: p.email.toLowerCase() });
-    if (p.employeeNo) ors.push({ employeeNo: p.employeeNo });
-    const mobileTail = p.mobile?.replace(/\D/g, '').slice(-11);
-    if (mobileTail && mobileTail.length >= 7) ors.push({ mobile: { [Op.like]: `%${mobileTail}` } });
-    if (ors.length === 0) return null;
-    const users = await this.db.models.User.findAll({
-      where: { active: true, [Op.or]: ors },
-      attributes: ['id', 'login', 'email', 'mobile', 'employeeNo'],
-    });
-    // the strongest evidence first: a mobile, then an email, then an employee number
-    for (const [by, hit] of [
-      ['mobile', (u: (typeof users)[number]) => sameMobile(u.mobile, p.mobile)],
-      ['email', (u: (typeof users)[number]) => !!p.email && u.email?.toLowerCase() === p.email.toLowerCase()],
-      ['employee_no', (u: (typeof users)[number]) => !!p.employeeNo && u.employeeNo === p.employeeNo],
-    ] as const) {
-      const found = users.filter(hit);
-      if (found.length === 1) return { user: found[0] as (typeof users)[number], by };
-    }
-    return null;
-  }
-
-  private async bind(openId: string, userId: number, by: string, displayName: string | null): Promise<void> {
-    await this.db.models.ChannelIdentity.bulkCreate([{ channel: CHANNEL, externalId: openId, userId, boundBy: by, displayName }], {
-      ignoreDuplicates: true,
-    });
-  }
+export function larkDirectory(db: Db, api: Pick<LarkApi, 'userByOpenId' | 'openIdsOf'>, now?: () => number): ChannelDirectory {
+  return new ChannelDirectory(
+    db,
+    'lark',
+    {
+      async person(openId) {
+        const p = await api.userByOpenId(openId);
+        return p ? { name: p.name, mobile: p.mobile, emails: p.email ? [p.email] : [], employeeNo: p.employeeNo } : null;
+      },
+      async find(user: ChannelUser) {
+        const found = await api.openIdsOf({
+          ...(user.email ? { emails: [user.email] } : {}),
+          ...(user.mobile ? { mobiles: [user.mobile] } : {}),
+        });
+        const byEmail = user.email ? found.get(user.email) : undefined;
+        const byMobile = user.mobile ? found.get(user.mobile) : undefined;
+        const externalId = byEmail ?? byMobile;
+        return externalId ? { externalId, by: byEmail ? 'email' : 'mobile' } : null;
+      },
+    },
+    now,
+  );
 }

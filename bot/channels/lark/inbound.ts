@@ -1,5 +1,6 @@
 import type { Db } from '../../../models/db';
 import type { BotDeps } from '../../dispatch';
+import type { ChannelDirectory } from '../directory';
 import { ChannelInbound, type InboundClick, type InboundLog, type InboundMessage } from '../inbound';
 import type { LarkApi } from './api';
 import {
@@ -10,7 +11,6 @@ import {
   decodeCardAction,
   decodeMessage,
 } from './decode';
-import type { LarkDirectory } from './identity';
 import { renderText } from './render';
 
 /** Lark re-pushes a click it has no answer to after 3 s: answer well before, finish later */
@@ -35,7 +35,7 @@ export class LarkInbound {
   botOpenId = '';
   private readonly inbound: ChannelInbound;
 
-  constructor(o: { db: Db; bot: BotDeps; api: Pick<LarkApi, 'reply'>; directory: Pick<LarkDirectory, 'userOf'>; log: InboundLog }) {
+  constructor(o: { db: Db; bot: BotDeps; api: Pick<LarkApi, 'reply'>; directory: Pick<ChannelDirectory, 'userOf'>; log: InboundLog }) {
     this.inbound = new ChannelInbound({
       channel: 'lark',
       label: { zh: '飞书', en: 'Lark' },

@@ -6,7 +6,7 @@ import type { Channel } from '../../delivery/channel';
 import type { BotDeps } from '../../dispatch';
 import { createLarkApi } from './api';
 import { larkChannel } from './channel';
-import { LarkDirectory } from './identity';
+import { larkDirectory } from './identity';
 import { LarkInbound } from './inbound';
 import { type LongConnection, startLongConnection } from './long-connection';
 import { type Log, sdkLogger } from './sdk-logger';
@@ -33,7 +33,7 @@ export async function startLark(o: { config: AppConfig; db: Db; bot: BotDeps; lo
   const c = o.config.lark;
   if (!c.appId) return null;
   const api = createLarkApi({ appId: c.appId, appSecret: c.appSecret, domain: c.domain, logger: o.log });
-  const directory = new LarkDirectory(o.db, api);
+  const directory = larkDirectory(o.db, api);
   const inbound = new LarkInbound({ db: o.db, bot: o.bot, api, directory, log: o.log });
   const dispatcher = new lark.EventDispatcher({ logger: sdkLogger(o.log) }).register({
     'im.message.receive_v1': (data: unknown) => inbound.onMessage(data),

@@ -1,13 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type Koa from 'koa';
+import { forgetOld, readRawBody, sameSignature } from '../callback-request';
 import type { Log } from './sdk-logger';
 
 export const LARK_EVENTS_PATH = '/channels/lark/events';
 /** a request signed longer ago than this (either way) is refused: Lark pushes within seconds */
 export const MAX_SKEW_S = 5 * 60;
-const MAX_BODY = 1 << 20;
 
 type Refusal = 'unsigned' | 'expired' | 'forged' | 'replayed' | 'undecryptable' | 'bad token' | 'malformed';
 
@@ -38,7 +38,7 @@ export function larkWebhook(o: {
   };
   const router = new Router({ strict: true, sensitive: true });
   router.post(LARK_EVENTS_PATH, async (ctx) => {
-    const raw = await readBody(ctx.req);
+    const raw = await readRawBody(ctx.req);
     if (raw === null) {
       ctx.status = 413;
       return;
@@ -75,8 +75,8 @@ export function larkWebhook(o: {
     const expected = createHash('sha256')
       .update(ts + nonce + o.encryptKey + raw)
       .digest('hex');
-    if (!equal(expected, signature)) return refuse(ctx, 'forged');
-    prune(seen, now());
+    if (!sameSignature(expected, signature, { hex: true })) return refuse(ctx, 'forged');
+    forgetOld(seen, now(), MAX_SKEW_S * 2000);
     if (seen.has(signature)) return refuse(ctx, 'replayed');
     if (!tokenOk) return refuse(ctx, 'bad token');
     const answer = await o.dispatcher.invoke(body, { needCheck: false });
@@ -86,28 +86,4 @@ export function larkWebhook(o: {
     ctx.body = answer && typeof answer === 'object' ? answer : {};
   });
   return router.routes() as unknown as Koa.Middleware;
-}
-
-function equal(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b.toLowerCase());
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function prune(seen: Map<string, number>, now: number): void {
-  if (seen.size < 1000) return;
-  for (const [k, at] of seen) if (now - at > MAX_SKEW_S * 2000) seen.delete(k);
-}
-
-function readBody(req: NodeJS.ReadableStream): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

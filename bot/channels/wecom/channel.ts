@@ -1,9 +1,9 @@
 import type { Card } from '../../cards/card';
 import type { Channel, ChannelUser, Outbound } from '../../delivery/channel';
 import { DeliveryError } from '../../delivery/delivery-error';
+import type { ChannelDirectory } from '../directory';
 import type { WeComApi } from './api';
 import type { ResponseCodes } from './codes';
-import type { WeComDirectory } from './identity';
 import { renderCard, splitText } from './render';
 
 /**
@@ -15,7 +15,7 @@ import { renderCard, splitText } from './render';
  */
 export function wecomChannel(
   api: Pick<WeComApi, 'sendText' | 'sendCard' | 'updateCard'>,
-  directory: Pick<WeComDirectory, 'addressOf'>,
+  directory: Pick<ChannelDirectory, 'addressOf'>,
   codes: ResponseCodes,
 ): Channel {
   const sendCard = async (userid: string, card: Card, taskId: string) => {

@@ -1,11 +1,11 @@
 import type { Db } from '../../../models/db';
 import type { BotDeps } from '../../dispatch';
 import { pushTo, replaceCard } from '../../outbox';
+import type { ChannelDirectory } from '../directory';
 import { ChannelInbound, type InboundLog } from '../inbound';
 import type { WeComApi } from './api';
 import type { ResponseCodes } from './codes';
 import { decodeClick, decodeMessage, parseXml } from './decode';
-import type { WeComDirectory } from './identity';
 import { splitText } from './render';
 
 /** WeCom retries a callback with no answer after 5 s: answer before, the rest goes by the outbox */
@@ -25,7 +25,7 @@ export class WeComInbound {
       db: Db;
       bot: BotDeps;
       api: Pick<WeComApi, 'sendText'>;
-      directory: Pick<WeComDirectory, 'userOf'>;
+      directory: Pick<ChannelDirectory, 'userOf'>;
       codes: ResponseCodes;
       log: InboundLog;
     },

@@ -7,7 +7,7 @@ import type { InboundLog } from '../inbound';
 import { createWeComApi } from './api';
 import { wecomChannel } from './channel';
 import { ResponseCodes } from './codes';
-import { WeComDirectory } from './identity';
+import { weComDirectory } from './identity';
 import { WeComInbound } from './inbound';
 import { WECOM_CALLBACK_PATH, wecomWebhook } from './webhook';
 
@@ -33,7 +33,7 @@ export async function startWeCom(o: { config: AppConfig; db: Db; bot: BotDeps; l
   if (!c.corpId) return null;
   const api = createWeComApi({ apiBase: c.apiBase, corpId: c.corpId, secret: c.secret, agentId: c.agentId });
   const codes = new ResponseCodes();
-  const directory = new WeComDirectory(o.db, api);
+  const directory = weComDirectory(o.db, api);
   const inbound = new WeComInbound({ db: o.db, bot: o.bot, api, directory, codes, log: o.log });
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;

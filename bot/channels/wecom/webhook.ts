@@ -1,14 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import { decrypt, getSignature } from '@wecom/crypto';
 import type Koa from 'koa';
+import { forgetOld, readRawBody, sameSignature } from '../callback-request';
 import type { InboundLog } from '../inbound';
 import { parseXml } from './decode';
 
 export const WECOM_CALLBACK_PATH = '/channels/wecom/callback';
 /** a callback signed longer ago than this (either way) is refused */
 export const MAX_SKEW_S = 5 * 60;
-const MAX_BODY = 1 << 20;
 
 type Refusal = 'unsigned' | 'forged' | 'expired' | 'replayed' | 'undecryptable' | 'wrong receive id' | 'malformed';
 const STATUS: Record<Refusal, number> = {
@@ -50,10 +49,10 @@ export function wecomWebhook(o: {
     const q = ctx.query as Record<string, string | undefined>;
     const { msg_signature: signature, timestamp, nonce } = q;
     if (!signature || !timestamp || !nonce || !encrypted) return refuse(ctx, 'unsigned');
-    if (!equal(getSignature(o.token, timestamp, nonce, encrypted), signature)) return refuse(ctx, 'forged');
+    if (!sameSignature(getSignature(o.token, timestamp, nonce, encrypted), signature, { hex: true })) return refuse(ctx, 'forged');
     const at = Number(timestamp);
     if (!Number.isFinite(at) || Math.abs(now() / 1000 - at) > MAX_SKEW_S) return refuse(ctx, 'expired');
-    prune(seen, now());
+    forgetOld(seen, now(), MAX_SKEW_S * 2000);
     if (seen.has(signature)) return refuse(ctx, 'replayed');
     let opened: { message: string; id: string };
     try {
@@ -74,7 +73,7 @@ export function wecomWebhook(o: {
     ctx.body = echo;
   });
   router.post(WECOM_CALLBACK_PATH, async (ctx) => {
-    const raw = await readBody(ctx.req);
+    const raw = await readRawBody(ctx.req);
     if (raw === null) {
       ctx.status = 413;
       return;
@@ -102,28 +101,4 @@ export function wecomWebhook(o: {
     ctx.body = '';
   });
   return router.routes() as unknown as Koa.Middleware;
-}
-
-function equal(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b.toLowerCase());
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function prune(seen: Map<string, number>, now: number): void {
-  if (seen.size < 1000) return;
-  for (const [k, at] of seen) if (now - at > MAX_SKEW_S * 2000) seen.delete(k);
-}
-
-function readBody(req: NodeJS.ReadableStream): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
