@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushTo } from '../../bot/outbox';
 import { encryptEvent, type FakeMessage } from '../fakes/lark';
 import { type LarkHarness, openIdOf, startLarkHarness, WAREHOUSE_CHAT } from '../helpers/lark-harness';
-
-async function until<T>(what: string, get: () => T | undefined | Promise<T | undefined>, rounds = 400): Promise<T> {
-  for (let i = 0; i < rounds; i++) {
-    const v = await get();
-    if (v !== undefined && v !== null && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { until } from '../helpers/until';
 
 const textOf = (m: FakeMessage | undefined) => (m?.content as { text?: string } | undefined)?.text ?? '';
 const cardJson = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? '');

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWeComApi } from '../../bot/channels/wecom/api';
 import { DeliveryError } from '../../bot/delivery/delivery-error';
+import { until } from '../helpers/until';
 import { startWeComHarness, useridOf, type WeComHarness } from '../helpers/wecom-harness';
-
-async function until<T>(what: string, get: () => T | undefined | Promise<T | undefined>, rounds = 400): Promise<T> {
-  for (let i = 0; i < rounds; i++) {
-    const v = await get();
-    if (v !== undefined && v !== null && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('WeCom callbacks that are not from WeCom, or not now', () => {
   let h: WeComHarness;

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushTo } from '../../bot/outbox';
 import type { FakeWeComMessage } from '../fakes/wecom';
+import { until } from '../helpers/until';
 import { startWeComHarness, useridOf, type WeComHarness } from '../helpers/wecom-harness';
-
-async function until<T>(what: string, get: () => T | undefined | Promise<T | undefined>, rounds = 400): Promise<T> {
-  for (let i = 0; i < rounds; i++) {
-    const v = await get();
-    if (v !== undefined && v !== null && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const textOf = (m: FakeWeComMessage | undefined) => String(m?.content.content ?? '');
 type Button = { text: string; key: string };

@@ -1,12 +1,9 @@
-import type { Server } from 'node:http';
-import { baseUrl, createHttpApp, listen } from '../../app/http';
 import { startWeCom, type WeComRunning } from '../../bot/channels/wecom';
-import { type Dispatcher, startDispatcher } from '../../bot/delivery/dispatcher';
-import type { BotDeps } from '../../bot/dispatch';
-import { type AppConfig, loadConfig } from '../../config';
-import { seedDemoCompany } from '../../models/seed/demo-company';
+import type { Dispatcher } from '../../bot/delivery/dispatcher';
+import type { AppConfig } from '../../config';
 import { type FakeWeCom, startFakeWeCom } from '../fakes/wecom';
-import { freshDb, type TestDb } from './db';
+import { configFor, demoCompany, type HarnessLog, quiet, rig } from './channel-harness';
+import type { TestDb } from './db';
 
 /** The demo company's people in the fake's directory; their userids are their logins in capitals. */
 export const WECOM_PEOPLE = ['zhangwei', 'lina', 'wangfang', 'liqiang', 'chenjing', 'admin'];
@@ -22,20 +19,16 @@ export interface WeComHarness {
   close(): Promise<void>;
 }
 
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: (m: string) => process.stderr.write(`${m}\n`) };
-
 /**
  * The WeCom channel in this process on a fresh demo company (SQLite), its callback served by a
  * real HTTP server, the API pointed at a loopback fake, the delivery dispatcher running. The
  * directory knows each person by mobile and email, as given by `directory` (default: both).
  */
 export async function startWeComHarness(
-  o: { people?: readonly string[]; directory?: (login: string) => 'mobile' | 'email' | 'both'; log?: typeof quiet } = {},
+  o: { people?: readonly string[]; directory?: (login: string) => 'mobile' | 'email' | 'both'; log?: HarnessLog } = {},
 ): Promise<WeComHarness> {
   const fake = await startFakeWeCom();
-  const t = await freshDb('sqlite');
-  await seedDemoCompany(t.db);
-  await t.db.models.OutboxMessage.update({ fannedOut: true }, { where: {} });
+  const t = await demoCompany();
   for (const login of o.people ?? WECOM_PEOPLE) {
     const u = await t.db.models.User.findOne({ where: { login } });
     if (!u) continue;
@@ -47,9 +40,7 @@ export async function startWeComHarness(
       ...(by !== 'mobile' && u.email ? { biz_mail: u.email } : {}),
     });
   }
-  const base = loadConfig({ env: {}, file: '' });
-  const config: AppConfig = {
-    ...base,
+  const config = configFor({
     wecom: {
       corpId: fake.corpId,
       agentId: fake.agentId,
@@ -58,28 +49,30 @@ export async function startWeComHarness(
       aesKey: fake.aesKey,
       apiBase: fake.apiBase,
     },
-    delivery: { ...base.delivery, pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 200 },
-  };
+  });
   const log = o.log ?? quiet;
-  const bot: BotDeps = { db: t.db, config, now: () => new Date(), log };
-  const wecom = (await startWeCom({ config, db: t.db, bot, log })) as WeComRunning;
-  await wecom.ready;
-  const delivery = startDispatcher({ db: t.db, config, channels: [wecom.channel], log });
-  const server: Server = await listen(createHttpApp({ db: t.db }, wecom.routes as NonNullable<WeComRunning['routes']>), 0);
-  fake.callbackUrl = `${baseUrl(server)}/channels/wecom/callback`;
+  const r = await rig(
+    t,
+    config,
+    log,
+    async (bot) => {
+      const wecom = (await startWeCom({ config, db: t.db, bot, log })) as WeComRunning;
+      await wecom.ready;
+      return wecom;
+    },
+    true,
+  );
+  fake.callbackUrl = `${r.base}/channels/wecom/callback`;
   return {
     fake,
     t,
-    wecom,
-    delivery,
+    wecom: r.running,
+    delivery: r.delivery,
     config,
-    userId: async (login) => (await t.db.models.User.findOne({ where: { login }, attributes: ['id'] }))?.id as number,
+    userId: r.userId,
     close: async () => {
-      await delivery.stop();
-      await wecom.stop();
-      await new Promise<void>((r) => server.close(() => r()));
+      await r.close();
       await fake.close();
-      await t.drop();
     },
   };
 }
