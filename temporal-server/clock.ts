@@ -22,8 +22,9 @@ export class Clock {
     return this.offsetMs;
   }
 
+  /** At start: the offset saved by the last run (negative when virtual time began in the past). */
   restoreOffset(ms: number): void {
-    this.offsetMs = Math.max(this.offsetMs, ms);
+    this.offsetMs = ms;
   }
 }
 

@@ -60,6 +60,8 @@ export class Engine {
   dueHandler: DueHandler = () => {};
   /** told when a run closes: parents hear of their children, children of their parent's policy */
   onClose: (run: Run) => void = () => {};
+  /** runs on every tick once the due items are handled: schedules take what server time reached */
+  afterTick: () => void = () => {};
   log: (msg: string) => void = () => {};
 
   constructor(
@@ -389,6 +391,11 @@ export class Engine {
       } catch (e) {
         this.log(`due item ${item.kind} failed: ${(e as Error).stack}`);
       }
+    }
+    try {
+      this.afterTick();
+    } catch (e) {
+      this.log(`after-tick work failed: ${(e as Error).stack}`);
     }
     void this.commit().catch((e) => this.log(`commit failed: ${(e as Error).message}`));
   }

@@ -8,6 +8,8 @@ import { Executions } from './executions';
 import { serviceDefinition, WORKFLOW_SERVICE } from './proto';
 import { Queries } from './queries';
 import { isOpen, type Run } from './run';
+import { ScheduleRpcs } from './schedule-rpc';
+import { Schedules } from './schedules';
 import { workflowServiceHandlers } from './service';
 import { type EventRow, type RunRow, Store } from './store';
 import { Updates } from './updates';
@@ -27,6 +29,12 @@ export interface TemporalServerOptions {
   log?: (msg: string) => void;
   /** closed runs kept in memory for reads (least recently used go first); default 500 */
   closedRunsInMemory?: number;
+  /**
+   * Virtual clock only: on a new database server time starts here (ms since the epoch, past
+   * or future), so calendar tests run on a known date whatever today is; on an existing one it
+   * only moves time forward to here, which stands for downtime when a test restarts later.
+   */
+  virtualStartMs?: number;
   /** tests only: runs before each group commit is written; throw to fail it, await to delay it */
   beforeWrite?: (batch: { runs: RunRow[]; events: EventRow[] }) => void | Promise<void>;
 }
@@ -66,7 +74,12 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   store.beforeWrite = opts.beforeWrite ?? null;
   store.log = log;
   const clock = new Clock(Boolean(opts.virtualClock));
-  if (opts.virtualClock) clock.restoreOffset(Number((await store.meta('clockOffset')) ?? 0));
+  if (opts.virtualClock) {
+    const saved = await store.meta('clockOffset');
+    if (saved !== undefined) clock.restoreOffset(Number(saved));
+    else if (opts.virtualStartMs) clock.restoreOffset(opts.virtualStartMs - Date.now());
+    if (opts.virtualStartMs) clock.advanceTo(opts.virtualStartMs);
+  }
   const engine = new Engine(store, clock, opts.virtualClock === 'auto', opts.closedRunsInMemory);
   engine.log = log;
   const queries = new Queries(engine);
@@ -81,10 +94,13 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     (run, sid, identity) => activities.startEager(run, sid, identity),
   );
   const executions = new Executions(engine, wfts);
+  const schedules = new Schedules(engine, log);
   engine.onClose = (run) => {
     relations.onClose(run);
     updates.onClose(run);
+    schedules.onClose(run);
   };
+  engine.afterTick = () => schedules.tick();
   engine.dueHandler = (item) => {
     const run = engine.runs.get(item.runId);
     if (!run || !isOpen(run)) return;
@@ -95,6 +111,8 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
 
   const open = await engine.loadOpenRuns();
   for (const run of open) recover(engine, run, wfts, activities);
+  // after the runs: a schedule looks at which of its workflows are still running
+  await schedules.load();
   await engine.commit();
   if (open.length) log(`resumed ${open.length} open workflow run(s) from ${opts.dbPath}`);
 
@@ -104,7 +122,17 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
   server.addService(
     serviceDefinition(WORKFLOW_SERVICE),
-    workflowServiceHandlers({ engine, executions, wfts, activities, queries, updates, log, rpcCounts }),
+    workflowServiceHandlers({
+      engine,
+      executions,
+      wfts,
+      activities,
+      queries,
+      updates,
+      schedules: new ScheduleRpcs(engine, schedules),
+      log,
+      rpcCounts,
+    }),
   );
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
@@ -142,6 +170,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     stop: async () => {
       loopDelay.disable();
       engine.stop();
+      schedules.stop();
       updates.stop();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();

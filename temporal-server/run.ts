@@ -146,17 +146,25 @@ export const CLOSED_BY_COMMAND: Record<string, RunStatus> = {
 export const isOpen = (run: Run) => run.status === 'WORKFLOW_EXECUTION_STATUS_RUNNING';
 
 /** JSON with Buffers kept as base64, so payloads survive the trip through the store. */
-export function serialiseState(run: Run): string {
-  const { history: _h, persistedEvents: _p, ...state } = run;
-  return JSON.stringify(state, (_k, v) => {
+export function toStoredJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => {
     if (v && typeof v === 'object' && v.type === 'Buffer' && Array.isArray(v.data)) return { $b: Buffer.from(v.data).toString('base64') };
     if (v instanceof Uint8Array) return { $b: Buffer.from(v).toString('base64') };
     return v;
   });
 }
 
-export function deserialiseState(json: string): Omit<Run, 'history' | 'persistedEvents'> {
+export function fromStoredJson<T>(json: string): T {
   return JSON.parse(json, (_k, v) => (v && typeof v === 'object' && typeof v.$b === 'string' ? Buffer.from(v.$b, 'base64') : v));
+}
+
+export function serialiseState(run: Run): string {
+  const { history: _h, persistedEvents: _p, ...state } = run;
+  return toStoredJson(state);
+}
+
+export function deserialiseState(json: string): Omit<Run, 'history' | 'persistedEvents'> {
+  return fromStoredJson(json);
 }
 
 /** camelCase attribute key of an event type: EVENT_TYPE_TIMER_FIRED → timerFiredEventAttributes. */

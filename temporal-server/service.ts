@@ -6,6 +6,7 @@ import type { Executions } from './executions';
 import { getHistory } from './history';
 import { type Obj, root, WORKFLOW_SERVICE } from './proto';
 import type { Queries } from './queries';
+import type { ScheduleRpcs } from './schedule-rpc';
 import type { Updates } from './updates';
 import type { WorkflowTasks } from './workflow-tasks';
 
@@ -22,6 +23,7 @@ export interface Parts {
   activities: Activities;
   queries: Queries;
   updates: Updates;
+  schedules: ScheduleRpcs;
   log: (msg: string) => void;
   /** calls and total handling time per RPC method, for stats() */
   rpcCounts: Map<string, { calls: number; totalMs: number }>;
@@ -35,7 +37,7 @@ export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation 
         signalAndQueryHeader: true,
         internalErrorDifferentiation: true,
         activityFailureIncludeHeartbeat: true,
-        supportsSchedules: false,
+        supportsSchedules: true,
         encodedFailureAttributes: true,
         buildIdBasedVersioning: false,
         upsertMemo: true,
@@ -85,6 +87,13 @@ export function workflowServiceHandlers(p: Parts): UntypedServiceImplementation 
     RespondActivityTaskCanceledById: (req) => p.activities.canceled(req),
     RecordActivityTaskHeartbeat: (req) => p.activities.heartbeat(req),
     RecordActivityTaskHeartbeatById: (req) => p.activities.heartbeat(req),
+    CreateSchedule: (req) => p.schedules.create(req),
+    DescribeSchedule: (req) => p.schedules.describe(req),
+    ListSchedules: (req) => p.schedules.list(req),
+    UpdateSchedule: (req) => p.schedules.update(req),
+    PatchSchedule: (req) => p.schedules.patch(req),
+    DeleteSchedule: (req) => p.schedules.delete(req),
+    ListScheduleMatchingTimes: (req) => p.schedules.matchingTimes(req),
     ShutdownWorker: (req) => {
       if (req.stickyTaskQueue) p.engine.sticky.drop(req.stickyTaskQueue);
       return {};

@@ -22,6 +22,13 @@ export interface RunRow {
   state: string;
 }
 
+/** A schedule's whole state as JSON; null deletes it. */
+export interface ScheduleRow {
+  namespace: string;
+  scheduleId: string;
+  state: string | null;
+}
+
 export interface EventRow {
   runId: string;
   eventId: number;
@@ -51,12 +58,21 @@ CREATE INDEX IF NOT EXISTS runs_by_workflow ON runs (namespace, workflow_id, sta
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, start_ms);
 CREATE TABLE IF NOT EXISTS events (run_id TEXT NOT NULL, event_id INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, event_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS schedules (namespace TEXT NOT NULL, schedule_id TEXT NOT NULL, state TEXT NOT NULL,
+  PRIMARY KEY (namespace, schedule_id)) WITHOUT ROWID;
 `;
 
 /** Attempts a caller's commit gets before it is told of the failure (its rows stay queued). */
 const ATTEMPTS_PER_CALLER = 3;
 const RETRY_MS = 20;
 const MAX_RETRY_MS = 2_000;
+
+interface Batch {
+  runs: RunRow[];
+  events: EventRow[];
+  meta: [string, string][];
+  schedules: ScheduleRow[];
+}
 
 interface Waiter {
   /** resolved once everything queued up to this generation is written */
@@ -71,6 +87,7 @@ export class Store {
   private pendingRuns = new Map<string, RunRow>();
   private pendingEvents: EventRow[] = [];
   private pendingMeta = new Map<string, string>();
+  private pendingSchedules = new Map<string, ScheduleRow>();
   /** every save bumps queuedGen; a successful write covers everything queued when it began */
   private queuedGen = 0;
   private writtenGen = 0;
@@ -115,6 +132,17 @@ export class Store {
     this.schedule();
   }
 
+  /** Queue a schedule's state (the latest version wins; state null deletes it). */
+  saveSchedule(row: ScheduleRow): void {
+    this.pendingSchedules.set(`${row.namespace}/${row.scheduleId}`, row);
+    this.queuedGen++;
+    this.schedule();
+  }
+
+  loadSchedules(): Promise<{ namespace: string; scheduleId: string; state: string }[]> {
+    return this.all('SELECT namespace, schedule_id AS scheduleId, state FROM schedules');
+  }
+
   saveMeta(key: string, value: string): void {
     this.pendingMeta.set(key, value);
     this.queuedGen++;
@@ -156,15 +184,17 @@ export class Store {
     const runs = [...this.pendingRuns.values()];
     const events = this.pendingEvents;
     const meta = [...this.pendingMeta.entries()];
+    const schedules = [...this.pendingSchedules.values()];
     this.pendingRuns = new Map();
     this.pendingEvents = [];
     this.pendingMeta = new Map();
-    if (runs.length === 0 && events.length === 0 && meta.length === 0) {
+    this.pendingSchedules = new Map();
+    if (runs.length === 0 && events.length === 0 && meta.length === 0 && schedules.length === 0) {
       this.written(gen);
       return;
     }
     const t0 = performance.now();
-    this.flushing = this.write(runs, events, meta);
+    this.flushing = this.write(runs, events, meta, schedules);
     try {
       await this.flushing;
       this.failures = 0;
@@ -174,7 +204,7 @@ export class Store {
       this.flushStats.events += events.length;
       this.written(gen);
     } catch (e) {
-      this.failed(gen, runs, events, meta, e as Error);
+      this.failed(gen, { runs, events, meta, schedules }, e as Error);
     } finally {
       this.flushing = null;
     }
@@ -193,7 +223,8 @@ export class Store {
    * row wins) and are retried with backoff; callers waiting on it hear of the failure after a
    * few attempts, while the rows stay queued until a write succeeds.
    */
-  private failed(gen: number, runs: RunRow[], events: EventRow[], meta: [string, string][], e: Error): void {
+  private failed(gen: number, batch: Batch, e: Error): void {
+    const { runs, events, meta, schedules } = batch;
     this.failures++;
     this.flushStats.failures++;
     const newerRuns = this.pendingRuns;
@@ -203,6 +234,9 @@ export class Store {
     const newerMeta = this.pendingMeta;
     this.pendingMeta = new Map(meta);
     for (const [k, v] of newerMeta) this.pendingMeta.set(k, v);
+    const newerSchedules = this.pendingSchedules;
+    this.pendingSchedules = new Map(schedules.map((r) => [`${r.namespace}/${r.scheduleId}`, r]));
+    for (const [k, r] of newerSchedules) this.pendingSchedules.set(k, r);
     for (const w of this.waiters) if (w.gen <= gen) w.attemptsLeft--;
     const given = this.waiters.filter((w) => w.attemptsLeft <= 0);
     this.waiters = this.waiters.filter((w) => w.attemptsLeft > 0);
@@ -222,7 +256,7 @@ export class Store {
    * One batch is one exec(): a single SQL text, so it costs one trip to the SQLite thread
    * instead of one per statement (each of which would wait for the busy JS thread).
    */
-  private async write(runs: RunRow[], events: EventRow[], meta: [string, string][]): Promise<void> {
+  private async write(runs: RunRow[], events: EventRow[], meta: [string, string][], schedules: ScheduleRow[]): Promise<void> {
     if (this.beforeWrite) await this.beforeWrite({ runs, events });
     const sql: string[] = ['BEGIN'];
     for (let i = 0; i < runs.length; i += RUNS_PER_STATEMENT) {
@@ -244,6 +278,13 @@ export class Store {
       sql.push(`INSERT OR REPLACE INTO events (run_id, event_id, data) VALUES ${rows.join(',')}`);
     }
     for (const [k, v] of meta) sql.push(`INSERT OR REPLACE INTO meta (key, value) VALUES (${lit(k)},${lit(v)})`);
+    for (const r of schedules) {
+      sql.push(
+        r.state === null
+          ? `DELETE FROM schedules WHERE namespace = ${lit(r.namespace)} AND schedule_id = ${lit(r.scheduleId)}`
+          : `INSERT OR REPLACE INTO schedules (namespace, schedule_id, state) VALUES (${lit(r.namespace)},${lit(r.scheduleId)},${lit(r.state)})`,
+      );
+    }
     sql.push('COMMIT');
     try {
       await this.exec(sql.join(';\n'));

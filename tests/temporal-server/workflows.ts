@@ -2,6 +2,8 @@
  * Workflows for the conformance suite: each exercises one part of the protocol. Deterministic,
  * imports only @temporalio/workflow (this file is bundled for the worker).
  */
+// pure types and helpers the workflow package builds on; no I/O
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
   ActivityCancellationType,
   ApplicationFailure,
@@ -213,4 +215,18 @@ export async function withUpdates(): Promise<number[]> {
   });
   await condition(() => done);
   return prices;
+}
+
+const scheduledBy = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
+const scheduledAt = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** Started by a schedule: tells which schedule and which fire time, from its typed search attributes. */
+export async function scheduledRun(waitForApproval: boolean): Promise<string> {
+  let approved = !waitForApproval;
+  setHandler(approve, () => {
+    approved = true;
+  });
+  await condition(() => approved);
+  const sa = workflowInfo().typedSearchAttributes;
+  return `${sa.get(scheduledBy)}@${sa.get(scheduledAt)?.toISOString()}`;
 }
