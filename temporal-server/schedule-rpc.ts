@@ -17,6 +17,7 @@ const FUTURE_ACTIONS = 10;
 const FUTURE_ACTIONS_IN_LIST = 5;
 const RECENT_ACTIONS_IN_LIST = 5;
 const MAX_MATCHING_TIMES = 1000;
+const MAX_BACKFILL = 100_000;
 
 export class ScheduleRpcs {
   constructor(
@@ -172,7 +173,8 @@ export class ScheduleRpcs {
       this.schedules.addStart(s, { nominalMs: at, actualMs: at, overlap: patch.triggerImmediately.overlapPolicy ?? '', manual: true });
     }
     for (const b of patch.backfillRequest ?? []) {
-      const times = this.schedules.spec(s).between(msFromTs(b.startTime) - 1, msFromTs(b.endTime), Number.POSITIVE_INFINITY);
+      // past the buffer's limit starts are counted as dropped; past this many not even counted
+      const times = this.schedules.spec(s).between(msFromTs(b.startTime) - 1, msFromTs(b.endTime), MAX_BACKFILL);
       for (const t of times)
         this.schedules.addStart(s, { nominalMs: t.nominal, actualMs: t.next, overlap: b.overlapPolicy ?? '', manual: true });
     }

@@ -119,3 +119,29 @@ describe('embedded Temporal server: schedules on the auto-skipping clock', () =>
     expect(env.server.now() - MONDAY_0030).toBeLessThan(HOUR * 24 + 60_000);
   });
 });
+
+describe('embedded Temporal server: schedules on the wall clock', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await startEnv({ virtualClock: false });
+  });
+  afterAll(() => env?.stop());
+
+  it('fires on wall-clock time with nothing else driving the server', async () => {
+    const handle = await env.client.schedule.create({
+      scheduleId: 'every-second',
+      spec: { intervals: [{ every: '1 second' }] },
+      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+      action: { type: 'startWorkflow', workflowType: 'scheduledRun', workflowId: 'tick', taskQueue: env.taskQueue, args: [false] },
+    });
+    const d = await until('two fires', async () => {
+      const x = await handle.describe();
+      return x.info.numActionsTaken >= 2 ? x : false;
+    });
+    await handle.delete();
+    const [a, b] = d.info.recentActions.map((r) => r.scheduledAt.getTime());
+    expect(b! - a!).toBe(1000);
+    const id = d.info.recentActions[0]!.action.workflow.workflowId;
+    expect(await within(10_000, env.client.workflow.getHandle(id).result())).toMatch(/^every-second@/);
+  });
+});
