@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { msFromDuration, msFromTs, type Obj } from './proto';
-import { cleanRanges, MAX_YEAR, parseCron, structuredFromStrings, validateStructured, WallCalendar } from './schedule-calendar';
+import { cleanRanges, MAX_YEAR, structuredFromStrings, validateStructured, WallCalendar } from './schedule-calendar';
+import { parseCron } from './schedule-cron';
 import { TimeZone } from './time-zone';
 
 /**

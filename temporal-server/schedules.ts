@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { requestCancel } from './children';
 import type { Engine } from './engine';
 import { msFromDuration, type Obj, tsFromMs } from './proto';
 import { fromStoredJson, isOpen, type Run, toStoredJson } from './run';
-import { ALLOW_ALL, type BufferedStart, resolveBuffer } from './schedule-buffer';
+import { type BufferedStart, resolveBuffer } from './schedule-buffer';
 import { CompiledSpec } from './schedule-spec';
-import { startWorkflow, terminateRun } from './starts';
+import { startScheduledWorkflow } from './schedule-start';
+import { terminateRun } from './starts';
 
 /**
  * Schedules: each one's whole state in memory and, after every change, as one row of the store
@@ -219,65 +219,21 @@ export class Schedules {
     return `temporal-scheduler-${s.namespace}-${s.scheduleId}`;
   }
 
-  /** Starts the action's workflow for one fire: id suffixed with the nominal time, as Temporal does. */
+  /** Takes one fire: starts the workflow and records the action; an overlapping (ALLOW_ALL) one is not tracked. */
   private take(s: ScheduleState, start: BufferedStart, overlapping: boolean): void {
-    const action = s.schedule.action.startWorkflow as Obj;
-    const nominal = Math.floor(start.nominalMs / 1000) * 1000;
-    const stamp = new Date(nominal).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const workflowId = s.schedule.policies.keepOriginalWorkflowId ? action.workflowId : `${action.workflowId}-${stamp}`;
-    const wfKey = this.engine.key(s.namespace, workflowId);
-    // The real server starts scheduled fires with REJECT_DUPLICATE: a fire is never taken twice.
-    if (!start.manual && this.engine.current.has(wfKey)) {
-      this.log(`schedule ${s.scheduleId}: workflow ${workflowId} was already started, not starting it again`);
-      return;
-    }
-    let run: Run;
-    try {
-      ({ run } = startWorkflow(
-        this.engine,
-        {
-          namespace: s.namespace,
-          workflowId,
-          workflowType: action.workflowType?.name ?? '',
-          taskQueue: action.taskQueue?.name ?? '',
-          input: action.input ?? null,
-          header: action.header ?? null,
-          memo: action.memo ?? null,
-          searchAttributes: {
-            indexedFields: {
-              ...(action.searchAttributes?.indexedFields ?? {}),
-              TemporalScheduledStartTime: searchAttribute(stamp, 'Datetime'),
-              TemporalScheduledById: searchAttribute(s.scheduleId, 'Keyword'),
-            },
-          },
-          executionTimeoutMs: msFromDuration(action.workflowExecutionTimeout),
-          runTimeoutMs: msFromDuration(action.workflowRunTimeout),
-          wftTimeoutMs: msFromDuration(action.workflowTaskTimeout),
-          retryPolicy: action.retryPolicy ?? null,
-          identity: this.identity(s),
-          requestId: randomUUID(),
-          startDelayMs: 0,
-          parent: null,
-          // ALLOW_ALL runs take no part in the last-completion chain
-          lastCompletionResult: start.overlap === ALLOW_ALL ? null : s.lastCompletionResult,
-        },
-        { reuse: 'WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE' },
-      ));
-    } catch (e) {
-      this.log(`schedule ${s.scheduleId}: starting ${workflowId} failed: ${(e as Error).message}`);
-      return;
-    }
+    const started = startScheduledWorkflow(this.engine, s, start, this.identity(s), this.log);
+    if (!started) return;
     s.actionCount++;
     s.recentActions.push({
       scheduleTime: tsFromMs(start.actualMs),
-      actualTime: tsFromMs(run.startMs),
-      startWorkflowResult: { workflowId, runId: run.runId },
+      actualTime: tsFromMs(started.startMs),
+      startWorkflowResult: { workflowId: started.workflowId, runId: started.runId },
       startWorkflowStatus: 'WORKFLOW_EXECUTION_STATUS_RUNNING',
     });
     if (s.recentActions.length > RECENT_ACTIONS) s.recentActions.splice(0, s.recentActions.length - RECENT_ACTIONS);
     if (!overlapping) {
-      s.running.push({ workflowId, runId: run.runId });
-      this.byWorkflow.set(wfKey, this.key(s.namespace, s.scheduleId));
+      s.running.push({ workflowId: started.workflowId, runId: started.runId });
+      this.byWorkflow.set(this.engine.key(s.namespace, started.workflowId), this.key(s.namespace, s.scheduleId));
     }
   }
 
@@ -328,9 +284,4 @@ export class Schedules {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
   }
-}
-
-/** A search attribute value with the type the SDK needs to decode it as a typed attribute. */
-function searchAttribute(value: string, type: 'Datetime' | 'Keyword'): Obj {
-  return { metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from(type) }, data: Buffer.from(JSON.stringify(value)) };
 }

@@ -1,40 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestActivities } from './activities';
-import { eventTypes, quietRuntime, replays, wid, within, workflowBundle } from './harness';
-
-/** The server in a child process, as `npm run temporal-server` runs it, so it can be SIGKILLed. */
-function startServerProcess(port: number, db: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'temporal-server/cli.ts', '--port', String(port), '--db', db], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('listening on')) resolve(child);
-    });
-    child.stderr!.on('data', (d) => {
-      out += d;
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { eventTypes, freePort, quietRuntime, replays, startServerProcess, wid, within, workflowBundle } from './harness';
 
 describe('embedded Temporal server: durable across SIGKILL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'q2c-restart-'));

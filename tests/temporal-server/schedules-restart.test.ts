@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, Connection, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Env, startEnv, within } from './harness';
+import { type Env, freePort, startEnv, startServerProcess, within } from './harness';
 
 /**
  * Schedules across restarts of the server on one database, on the manual clock: a restart
@@ -80,5 +80,40 @@ describe('embedded Temporal server: schedules survive restarts', () => {
     const t = await e.client.schedule.getHandle('twice').describe();
     expect([t.info.numActionsTaken, t.info.numActionsSkippedOverlap, t.info.numActionsMissedCatchupWindow]).toEqual([3, 4, 0]);
     expect(t.info.nextActionTimes[0]?.toISOString()).toBe('2026-03-02T08:00:00.000Z');
+  });
+});
+
+describe('embedded Temporal server: schedule changes are durable once answered', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'q2c-schedules-kill-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('schedules created, paused and deleted are exactly as answered after a SIGKILL', async () => {
+    const db = join(dir, 'temporal.sqlite');
+    const port = await freePort();
+    let server = await startServerProcess(port, db);
+    const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    const client = new Client({ connection });
+    try {
+      const create = (scheduleId: string) =>
+        client.schedule.create({
+          scheduleId,
+          spec: { calendars: [{ hour: 2 }], timezone: 'Asia/Shanghai' },
+          action: { type: 'startWorkflow', workflowType: 'scheduledRun', taskQueue: 'nobody', args: [false] },
+        });
+      const kept = await create('kept');
+      const gone = await create('gone');
+      await kept.pause('暂停');
+      await gone.delete();
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+      server = await startServerProcess(port, db);
+      const d = await kept.describe();
+      expect(d.state).toMatchObject({ paused: true, note: '暂停' });
+      expect(d.spec.timezone).toBe('Asia/Shanghai');
+      await expect(gone.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    } finally {
+      await connection.close();
+      server.kill('SIGTERM');
+    }
   });
 });

@@ -218,4 +218,29 @@ describe('embedded Temporal server: schedules through the official client', () =
     const times = (res.startTime ?? []).map((t) => new Date(tsToMs(t)).toISOString());
     expect(times).toEqual(['2026-02-05T10:00:00.000Z', '2026-02-06T10:00:00.000Z', '2026-02-09T10:00:00.000Z']);
   });
+  it('limited actions: fires until the remaining count is used up, then shows no next fires', async () => {
+    const handle = await env.client.schedule.create({
+      scheduleId: 'twice-only',
+      spec: { intervals: [{ every: '1 hour' }] },
+      state: { remainingActions: 2 },
+      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL }, // the three fires one jump passes all go for it
+      action: { type: 'startWorkflow', workflowType: 'scheduledRun', taskQueue: env.taskQueue, args: [false] },
+    });
+    expect((await handle.describe()).info.nextActionTimes).toHaveLength(2);
+    await env.server.advanceTime(3 * HOUR);
+    const d = await handle.describe();
+    expect([d.info.numActionsTaken, d.state.remainingActions, d.info.nextActionTimes.length]).toEqual([2, 0, 0]);
+  });
+
+  it('refuses an update carrying a stale conflict token (raw gRPC: the client sends none)', async () => {
+    const service = env.client.connection.workflowService;
+    const before = await service.describeSchedule({ namespace: 'default', scheduleId: 'daily-scan' });
+    await env.client.schedule.getHandle('daily-scan').pause('令牌变了');
+    const update = (conflictToken: Uint8Array) =>
+      service.updateSchedule({ namespace: 'default', scheduleId: 'daily-scan', schedule: before.schedule, conflictToken, requestId: 'r1' });
+    await expect(update(before.conflictToken)).rejects.toMatchObject({ code: 9, details: 'mismatched conflict token' });
+    const current = await service.describeSchedule({ namespace: 'default', scheduleId: 'daily-scan' });
+    await update(current.conflictToken);
+    expect((await env.client.schedule.getHandle('daily-scan').describe()).state.paused).toBe(false);
+  });
 });
