@@ -25,6 +25,7 @@ import { defineServiceTicket } from './service-ticket';
 import { defineShipment } from './shipment';
 import { defineStock } from './stock';
 import { defineTask } from './task';
+import { defineWeComMessage } from './wecom-message';
 import { defineWorkOrder } from './work-order';
 
 /**
@@ -60,6 +61,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineConsoleSession(sequelize),
     ...defineFlowSignal(sequelize),
     ...defineSequence(sequelize),
+    ...defineWeComMessage(sequelize),
   };
   associate(m);
   return m;

@@ -55,6 +55,8 @@ export function startDispatcher(o: {
   channels: readonly Channel[];
   log: DispatcherLog;
   now?: () => number;
+  /** how a send waits for room in a limit window, on the clock `now` reads (default: a timer) */
+  wait?: (ms: number) => Promise<void>;
   random?: () => number;
 }): Dispatcher {
   const { db, config, channels, log } = o;
@@ -74,14 +76,26 @@ export function startDispatcher(o: {
   const idle: (() => void)[] = [];
 
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  // a wait for room can last a minute (WeCom) or hours (a daily budget): stop ends it
+  const waking = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        waking.delete(done);
+        resolve();
+      };
+      waking.add(done);
+      void (o.wait ?? sleep)(ms).then(done);
+    });
   const gate = async (windows: Window[]) => {
     for (;;) {
+      if (stopped) throw new Error('delivery stopped while waiting for room');
       const wait = limiter.waitMs(windows, now());
       if (wait === 0) break;
       // gate runs inside a send's slot: waiting for room in one person's window must not hold
       // a slot another person's lane, with room, could use (32 slots, 80 people at 5/s each)
       release();
-      await sleep(wait);
+      await pause(wait);
       await acquire();
     }
     limiter.take(windows, now());
@@ -138,8 +152,10 @@ export function startDispatcher(o: {
             if ((out.kind === 'sent' || out.kind === 'failed') && out.alsoMerged) dropMerged(queue, out.alsoMerged);
             verdict = await record(d, out);
           } catch (e) {
-            log.error(`delivery ${d.id}: ${(e as Error).message}`);
-            await sleep(opts.pollMs);
+            if (!stopped) {
+              log.error(`delivery ${d.id}: ${(e as Error).message}`);
+              await sleep(opts.pollMs);
+            }
           } finally {
             release();
           }
@@ -260,6 +276,7 @@ export function startDispatcher(o: {
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
+      for (const wake of [...waking]) wake();
       outboxEvents.off('pushed', onPush);
       await cycling;
       while (running.size) await sleep(20);

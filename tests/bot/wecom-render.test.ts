@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../bot/cards/card';
-import type { WeComApi } from '../../bot/channels/wecom/api';
-import { wecomChannel } from '../../bot/channels/wecom/channel';
-import { CODE_VALID_MS, ResponseCodes } from '../../bot/channels/wecom/codes';
 import { decodeClick } from '../../bot/channels/wecom/decode';
 import { buttonKey, renderCard, splitText } from '../../bot/channels/wecom/render';
-import { DeliveryError } from '../../bot/delivery/delivery-error';
-import { PER_MEMBER_PER_MIN } from '../fakes/wecom';
+import { PER_MEMBER_PER_HOUR, PER_MEMBER_PER_MIN } from '../fakes/wecom';
 import { FakeWeComApi } from '../fakes/wecom/api';
 
 const card: Card = {
@@ -56,49 +52,10 @@ describe('WeCom rendering and decoding', () => {
   });
 });
 
-describe('response codes and card updates', () => {
-  it('spends the freshest valid code once; after 72 h none is left', () => {
-    let now = 0;
-    const codes = new ResponseCodes(() => now);
-    codes.give('t', 'a');
-    now = 10;
-    codes.give('t', 'b');
-    expect(codes.take('t')).toBe('b');
-    now = CODE_VALID_MS + 1;
-    expect(codes.take('t')).toBeNull();
-  });
-
-  it('updates in place with a code, and sends the card anew when there is none or WeCom refuses it', async () => {
-    const calls: string[] = [];
-    let refuse = false;
-    const api = {
-      sendText: async () => ({ msgid: 'm', responseCode: null }),
-      sendCard: async (_u: string, c: Record<string, unknown>) => {
-        calls.push(`send ${c.task_id}`);
-        return { msgid: 'm', responseCode: `code-${c.task_id}` };
-      },
-      updateCard: async (_u: string, code: string) => {
-        calls.push(`update ${code}`);
-        if (refuse) throw new DeliveryError('40078', { retryable: false, code: 40078 });
-      },
-    } as unknown as WeComApi;
-    const codes = new ResponseCodes();
-    const ch = wecomChannel(api, { addressOf: async () => 'U1' }, codes);
-    const base = { deliveryId: 1, externalId: 'U1', replyTo: null, reply: { kind: 'card' as const, card } };
-    expect(await ch.send({ ...base, uuid: 'd-1', kind: 'card', messageIds: [] })).toEqual({ platformMessageId: 'd-1' });
-    expect(await ch.send({ ...base, uuid: 'd-2', kind: 'card_update', messageIds: ['d-1'] })).toEqual({ platformMessageId: null });
-    // the send's code is spent: the next update comes as a new card
-    expect(await ch.send({ ...base, uuid: 'd-3', kind: 'card_update', messageIds: ['d-1'] })).toEqual({ platformMessageId: 'd-3' });
-    refuse = true;
-    codes.give('d-1', 'late');
-    expect(await ch.send({ ...base, uuid: 'd-4', kind: 'card_update', messageIds: ['d-1'] })).toEqual({ platformMessageId: 'd-4' });
-    expect(calls).toEqual(['send d-1', 'update code-d-1', 'send d-3', 'update late', 'send d-4']);
-  });
-});
-
 describe('the fake WeCom API', () => {
-  it('drops what is over 30 a minute to one member silently, and counts it', () => {
-    let now = 0;
+  let now = 0;
+  const fakeApi = () => {
+    now = 0;
     const api = new FakeWeComApi('ww1', 's', '1', () => now);
     api.users.set('U1', { userid: 'U1', name: 'x' });
     const tok = (
@@ -106,18 +63,50 @@ describe('the fake WeCom API', () => {
         access_token: string;
       }
     ).access_token;
-    const send = () =>
-      api.handle('POST', '/cgi-bin/message/send', new URLSearchParams({ access_token: tok }), {
-        touser: 'U1',
-        agentid: 1,
-        msgtype: 'text',
-        text: { content: 'hi' },
-      }).json as { errcode: number };
+    const send = (msg: Record<string, unknown> = { msgtype: 'text', text: { content: 'hi' } }) =>
+      api.handle('POST', '/cgi-bin/message/send', new URLSearchParams({ access_token: tok }), { touser: 'U1', agentid: 1, ...msg })
+        .json as { errcode: number; msgid: string };
+    return { api, send };
+  };
+
+  it('drops what is over 30 a minute to one member silently, counts it, and blocks that minute', () => {
+    const { api, send } = fakeApi();
     for (let i = 0; i < PER_MEMBER_PER_MIN + 5; i++) expect(send().errcode).toBe(0);
     expect(api.messages).toHaveLength(PER_MEMBER_PER_MIN);
     expect(api.dropped).toBe(5);
+    expect(api.droppedBy).toEqual({ 'minute:U1': 5 });
     now = 60_001;
     send();
     expect(api.messages).toHaveLength(PER_MEMBER_PER_MIN + 1);
+  });
+
+  it('drops what is over 1000 an hour, even at 30 a minute', () => {
+    const { api, send } = fakeApi();
+    for (let i = 0; i < PER_MEMBER_PER_HOUR; i++) {
+      send({ msgtype: 'text', text: { content: `#${i}` } });
+      if (i % PER_MEMBER_PER_MIN === PER_MEMBER_PER_MIN - 1) now += 60_001;
+    }
+    expect(api.dropped).toBe(0);
+    send();
+    expect(api.droppedBy).toEqual({ 'hour:U1': 1 });
+    expect(api.messages).toHaveLength(PER_MEMBER_PER_HOUR);
+  });
+
+  it('shows a request identical to one taken within its duplicate check once, and takes a task_id once', () => {
+    const { api, send } = fakeApi();
+    const checked = { msgtype: 'text', text: { content: 'hi' }, enable_duplicate_check: 1, duplicate_check_interval: 600 };
+    const first = send(checked);
+    expect(send(checked)).toEqual({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid: first.msgid });
+    expect(send({ ...checked, duplicate_check_interval: 599 }).msgid).not.toBe(first.msgid);
+    send(); // without the check, always shown
+    expect(api.messages).toHaveLength(3);
+    expect(api.duplicates).toBe(1);
+    now = 600_001;
+    send(checked);
+    expect(api.messages).toHaveLength(4);
+    const card = { msgtype: 'template_card', template_card: { card_type: 'button_interaction', task_id: 'd-1-ab' } };
+    expect(send(card).errcode).toBe(0);
+    expect(send(card).errcode).toBe(40058);
+    expect(api.messages.filter((m) => m.taskId === 'd-1-ab')).toHaveLength(1);
   });
 });

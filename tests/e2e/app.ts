@@ -104,6 +104,49 @@ export async function startApp(dataDir: string, opts: { readyTimeoutMs?: number;
   return { base, dataDir, pid: proc.pid as number, output, exited, stop };
 }
 
+export interface AppWorld {
+  app: RunningApp;
+  dataDir: string;
+  /** the app started again on the same data directory (after a crash or a stop) */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The app against a chat platform's fake that outlives it: started with `env` on a data
+ * directory of its own and `connect`ed to the fake after every start (a webhook address, a
+ * long connection), started again on the same directory by `restart`, closed with the fake.
+ */
+export async function appWorld(o: {
+  prefix: string;
+  env: Record<string, string>;
+  connect: (app: RunningApp) => Promise<void>;
+  closeFake: () => Promise<void>;
+}): Promise<AppWorld> {
+  const dataDir = freshDataDir(o.prefix);
+  const world: AppWorld = {
+    dataDir,
+    app: undefined as unknown as RunningApp,
+    async restart() {
+      world.app = await startApp(dataDir, { env: o.env });
+      await o.connect(world.app);
+    },
+    async close() {
+      await world.app?.stop();
+      await o.closeFake();
+      removeDataDir(dataDir);
+    },
+  };
+  try {
+    await world.restart();
+  } catch (e) {
+    await o.closeFake();
+    removeDataDir(dataDir);
+    throw e;
+  }
+  return world;
+}
+
 /**
  * `npm run set-password -- <login> --password-stdin` as an admin runs it, against the database
  * `env` names (DATA_DIR or DATABASE_URL); resolves with its output, rejects when it fails.

@@ -25,6 +25,12 @@ export function configFor(over: Partial<AppConfig>, delivery: Partial<AppConfig[
   return { ...base, ...over, delivery: { ...base.delivery, pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, ...delivery } };
 }
 
+/** a clock a test can move: what the dispatcher's limit windows and a fake's limits read */
+export interface TestClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
 export interface ChannelRig {
   delivery: Dispatcher;
   bot: BotDeps;
@@ -44,10 +50,17 @@ export async function rig<R extends { channel: Channel; routes: Koa.Middleware |
   log: HarnessLog,
   start: (bot: BotDeps) => Promise<R>,
   serve: boolean,
+  clock?: TestClock,
 ): Promise<ChannelRig & { running: R }> {
   const bot: BotDeps = { db: t.db, config, now: () => new Date(), log };
   const running = await start(bot);
-  const delivery = startDispatcher({ db: t.db, config, channels: [running.channel], log });
+  const delivery = startDispatcher({
+    db: t.db,
+    config,
+    channels: [running.channel],
+    log,
+    ...(clock ? { now: () => clock.now(), wait: (ms: number) => clock.sleep(ms) } : {}),
+  });
   let server: Server | null = null;
   if (serve && running.routes) server = await listen(createHttpApp({ db: t.db }, running.routes), 0);
   return {

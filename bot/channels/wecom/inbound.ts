@@ -53,7 +53,7 @@ export class WeComInbound {
     if (m) return this.inbound.onMessage(m, { xml: raw });
     const click = decodeClick(x);
     if (!click) return;
-    this.o.codes.give(click.taskId, click.responseCode);
+    await this.o.codes.give(click.taskId, click.operatorId, click.responseCode);
     const outcome = await this.inbound.onClick(click, { xml: raw });
     if (outcome.kind === 'unbound') {
       await this.o.api.sendText(click.operatorId, '您的企业微信账号还没有绑定系统用户，请联系管理员');

@@ -9,6 +9,7 @@ import { wecomChannel } from './channel';
 import { ResponseCodes } from './codes';
 import { weComDirectory } from './identity';
 import { WeComInbound } from './inbound';
+import { SendRecords } from './sends';
 import { WECOM_CALLBACK_PATH, wecomWebhook } from './webhook';
 
 export interface WeComRunning {
@@ -22,18 +23,30 @@ export interface WeComRunning {
 }
 
 const TOKEN_RETRY_MS = 5_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * The WeCom (企业微信) self-built-app channel, when WECOM_CORP_ID is set: the API client, the
  * directory that binds WeCom members to users, inbound handling and the callback route.
- * Interrupted events are finished at start. Returns null when WeCom is not configured.
+ * Interrupted events are finished at start. What WeCom holds us to (task ids, duplicate
+ * checks, response codes, sends per member) is kept in the database and pruned hourly.
+ * Returns null when WeCom is not configured.
  */
-export async function startWeCom(o: { config: AppConfig; db: Db; bot: BotDeps; log: InboundLog }): Promise<WeComRunning | null> {
+export async function startWeCom(o: {
+  config: AppConfig;
+  db: Db;
+  bot: BotDeps;
+  log: InboundLog;
+  /** the clock the per-member limits and code lifetimes are read on (tests move it) */
+  now?: () => number;
+}): Promise<WeComRunning | null> {
   const c = o.config.wecom;
   if (!c.corpId) return null;
-  const api = createWeComApi({ apiBase: c.apiBase, corpId: c.corpId, secret: c.secret, agentId: c.agentId });
-  const codes = new ResponseCodes();
-  const directory = weComDirectory(o.db, api);
+  const now = o.now ?? Date.now;
+  const api = createWeComApi({ apiBase: c.apiBase, corpId: c.corpId, secret: c.secret, agentId: c.agentId, now });
+  const codes = new ResponseCodes(o.db, now);
+  const sends = new SendRecords(o.db, now, o.config.delivery.windowMarginMs);
+  const directory = weComDirectory(o.db, api, now);
   const inbound = new WeComInbound({ db: o.db, bot: o.bot, api, directory, codes, log: o.log });
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -54,6 +67,10 @@ export async function startWeCom(o: { config: AppConfig; db: Db; bot: BotDeps; l
   });
   await Promise.race([ready, new Promise((r) => setTimeout(r, 3_000))]);
   await inbound.recover().catch((e) => o.log.error(`企业微信 wecom: recovering events: ${(e as Error).message}`));
+  const prune = () =>
+    Promise.all([codes.prune(), sends.prune()]).catch((e) => o.log.error(`企业微信 wecom: pruning: ${(e as Error).message}`));
+  void prune();
+  const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS).unref();
   const routes = wecomWebhook({
     corpId: c.corpId,
     token: c.token,
@@ -62,13 +79,14 @@ export async function startWeCom(o: { config: AppConfig; db: Db; bot: BotDeps; l
     onXml: (x, xml) => inbound.onXml(x, xml),
   });
   return {
-    channel: wecomChannel(api, directory, codes),
+    channel: wecomChannel(api, directory, { codes, sends }),
     routes,
     ready,
     health: () => ({ apiBase: c.apiBase, agentId: c.agentId, token: tokenOk ? 'ok' : 'not yet' }),
     stop: async () => {
       stopped = true;
       clearTimeout(retry);
+      clearInterval(pruning);
     },
   };
 }

@@ -12,8 +12,10 @@ export interface FakeWeComMessage {
   msgid: string;
   touser: string;
   msgtype: string;
-  /** text/markdown content, or the template card */
+  /** text/markdown content, or the template card as it is drawn now (after any update) */
   content: Record<string, unknown>;
+  /** the same, as it was first sent */
+  sent: Record<string, unknown>;
   taskId?: string;
   at: number;
 }
@@ -25,16 +27,28 @@ export interface Fault {
   times: number;
 }
 
-/** WeCom's documented limit for one app to one member: 30 a minute, the rest silently dropped */
+/** WeCom's documented limits for one app to one member: 30 a minute and 1000 an hour, the rest silently dropped */
 export const PER_MEMBER_PER_MIN = 30;
+export const PER_MEMBER_PER_HOUR = 1000;
 const CODE_VALID_MS = 72 * 3600_000;
+/** message/send's duplicate check: 1800 s unless told, at most 4 hours */
+const CHECK_DEFAULT_S = 1800;
+const CHECK_MAX_S = 4 * 3600;
 
 const id = (n = 16) => randomBytes(n).toString('hex');
 
 /**
  * The state and rules of the fake WeCom server API: tokens, members, messages as delivered,
- * response codes (single use, 72 h), the per-member limit enforced as WeCom does it (over 30
- * a minute the call still answers 0 and the message never arrives; `dropped` counts them).
+ * response codes (single use, 72 h), a template card's task_id taken once per app, and the
+ * per-member limits as WeCom states them (im-platforms.md §3.5): over 30 a minute or 1000 an
+ * hour the call still answers 0 and nothing arrives, and the member stays blocked for that
+ * minute or hour; `dropped` counts what was lost, `droppedBy` says why and for whom.
+ *
+ * `enable_duplicate_check` as message/send documents it: within `duplicate_check_interval`
+ * (1800 s by default, 4 h at most) a request whose JSON is the same as one taken is not
+ * delivered again. What WeCom answers then is not documented; the fake answers 0 with the
+ * first message's msgid, and counts it in `duplicates`. A suppressed request, like a refused
+ * one, counts against no limit.
  */
 export class FakeWeComApi {
   readonly users = new Map<string, FakeWeComUser>();
@@ -43,9 +57,16 @@ export class FakeWeComApi {
   readonly codes = new Map<string, { taskId: string; userid: string; at: number; used: boolean }>();
   readonly faults: Fault[] = [];
   dropped = 0;
+  readonly droppedBy: Record<string, number> = {};
+  duplicates = 0;
+  /** template cards refused because their task_id was taken before */
+  taskIdRefusals = 0;
   tokenCalls = 0;
   private readonly tokens = new Set<string>();
   private readonly sends = new Map<string, number[]>();
+  private readonly blocked = new Map<string, { until: number; why: 'minute' | 'hour' }>();
+  private readonly taken = new Map<string, { msgid: string; until: number }>();
+  private readonly taskIds = new Set<string>();
 
   constructor(
     readonly corpId: string,
@@ -120,18 +141,54 @@ export class FakeWeComApi {
     const content = (b[msgtype] ?? {}) as Record<string, unknown>;
     if ((msgtype === 'text' || msgtype === 'markdown') && Buffer.byteLength(String(content.content ?? '')) > 2048)
       return ok({ errcode: 44004, errmsg: 'content size out of limit' });
+    const request = JSON.stringify(b);
+    const same = b.enable_duplicate_check === 1 ? this.taken.get(request) : undefined;
+    if (same && same.until > this.now()) {
+      this.duplicates++;
+      return ok({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid: same.msgid });
+    }
     const taskId = msgtype === 'template_card' ? String(content.task_id ?? '') : undefined;
-    if (taskId !== undefined && (!taskId || this.messages.some((m) => m.taskId === taskId)))
-      return ok({ errcode: 40058, errmsg: 'task_id missing or used' });
+    if (taskId !== undefined && (!taskId || this.taskIds.has(taskId))) {
+      if (taskId) this.taskIdRefusals++;
+      return ok({ errcode: 40058, errmsg: `invalid task_id: ${taskId ? 'used before' : 'missing'}` });
+    }
+    if (taskId) this.taskIds.add(taskId);
     const msgid = `msg_${id(8)}`;
+    if (b.enable_duplicate_check === 1) {
+      const interval = Math.min(Number(b.duplicate_check_interval ?? CHECK_DEFAULT_S), CHECK_MAX_S);
+      this.taken.set(request, { msgid, until: this.now() + interval * 1000 });
+    }
     const responseCode = taskId ? this.issueCode(taskId, touser) : undefined;
-    // over the member's limit WeCom answers as if sent and nothing arrives
-    const recent = (this.sends.get(touser) ?? []).filter((at) => this.now() - at < 60_000);
-    recent.push(this.now());
-    this.sends.set(touser, recent);
-    if (recent.length > PER_MEMBER_PER_MIN) this.dropped++;
-    else this.messages.push({ msgid, touser, msgtype, content, ...(taskId ? { taskId } : {}), at: this.now() });
+    // over the member's limits WeCom answers as if sent and nothing arrives
+    const over = this.overLimit(touser);
+    if (over) {
+      this.dropped++;
+      this.droppedBy[`${over}:${touser}`] = (this.droppedBy[`${over}:${touser}`] ?? 0) + 1;
+    } else {
+      const shown = { msgid, touser, msgtype, content, sent: content, ...(taskId ? { taskId } : {}), at: this.now() };
+      this.messages.push(shown);
+    }
     return ok({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid, ...(responseCode ? { response_code: responseCode } : {}) });
+  }
+
+  /** 'minute' or 'hour' when this message would be one too many (and blocks the member for that long), else null */
+  private overLimit(touser: string): 'minute' | 'hour' | null {
+    const now = this.now();
+    const blocked = this.blocked.get(touser);
+    if (blocked && blocked.until > now) return blocked.why;
+    const recent = (this.sends.get(touser) ?? []).filter((at) => now - at < 3_600_000);
+    this.sends.set(touser, recent);
+    const inMinute = recent.filter((at) => now - at < 60_000).length;
+    if (inMinute >= PER_MEMBER_PER_MIN) {
+      this.blocked.set(touser, { until: now + 60_000, why: 'minute' });
+      return 'minute';
+    }
+    if (recent.length >= PER_MEMBER_PER_HOUR) {
+      this.blocked.set(touser, { until: now + 3_600_000, why: 'hour' });
+      return 'hour';
+    }
+    recent.push(now);
+    return null;
   }
 
   private update(b: Record<string, unknown>) {

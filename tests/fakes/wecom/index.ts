@@ -5,7 +5,7 @@ import { encrypt, getSignature } from '@wecom/crypto';
 import { FakeWeComApi, type FakeWeComUser } from './api';
 
 export type { FakeWeComMessage, FakeWeComUser, Fault } from './api';
-export { PER_MEMBER_PER_MIN } from './api';
+export { PER_MEMBER_PER_HOUR, PER_MEMBER_PER_MIN } from './api';
 
 export interface RawCallback {
   /** the inner XML fields; CreateTime defaults to now */
@@ -50,8 +50,16 @@ export class FakeWeCom {
     this.api = api;
   }
 
-  static async start(): Promise<FakeWeCom> {
+  /** API answers held back this long after the fake acted on the request (a slow network), per request if a function */
+  delayMs: number | ((req: { path: string; msgtype?: string }) => number) = 0;
+  /** the requests acted on whose answers are held back now */
+  readonly held: { path: string; msgtype?: string }[] = [];
+  /** what members did, in order: the callbacks the fake posted for them */
+  readonly acted: { from: string; what: 'text' | 'click'; text?: string; msgId?: string }[] = [];
+
+  static async start(o: { now?: () => number } = {}): Promise<FakeWeCom> {
     let api: FakeWeComApi | null = null;
+    let fake: FakeWeCom | null = null;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -65,13 +73,23 @@ export class FakeWeCom {
           return;
         }
         const out = (api as FakeWeComApi).handle(req.method ?? 'GET', url.pathname, url.searchParams, body);
-        res.writeHead(out.status, { 'content-type': 'application/json' }).end(JSON.stringify(out.json));
+        const answer = () => res.writeHead(out.status, { 'content-type': 'application/json' }).end(JSON.stringify(out.json));
+        const seen = { path: url.pathname, ...(typeof body.msgtype === 'string' ? { msgtype: body.msgtype } : {}) };
+        const d = fake?.delayMs ?? 0;
+        const delay = typeof d === 'function' ? d(seen) : d;
+        if (delay <= 0) return void answer();
+        const held = (fake as FakeWeCom).held;
+        held.push(seen);
+        setTimeout(() => {
+          held.splice(held.indexOf(seen), 1);
+          answer();
+        }, delay);
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const fake = new FakeWeCom(server, base, new FakeWeComApi('', '', ''));
-    api = new FakeWeComApi(fake.corpId, fake.secret, fake.agentId);
+    fake = new FakeWeCom(server, base, new FakeWeComApi('', '', ''));
+    api = new FakeWeComApi(fake.corpId, fake.secret, fake.agentId, o.now);
     (fake as { api: FakeWeComApi }).api = api;
     return fake;
   }
@@ -93,6 +111,7 @@ export class FakeWeCom {
   /** a member writes to the app */
   sendText(o: { from: string; text: string; msgId?: string }) {
     const msgId = o.msgId ?? String(this.msgSeq++);
+    this.acted.push({ from: o.from, what: 'text', text: o.text, msgId });
     return this.callback({
       fields: { ToUserName: this.corpId, FromUserName: o.from, MsgType: 'text', Content: o.text, MsgId: msgId, AgentID: this.agentId },
     }).then((r) => ({ ...r, msgId }));
@@ -101,6 +120,7 @@ export class FakeWeCom {
   /** a member clicks a card button: WeCom issues a fresh response code with the event */
   click(o: { from: string; taskId: string; key: string }) {
     const code = this.api.issueCode(o.taskId, o.from);
+    this.acted.push({ from: o.from, what: 'click' });
     return this.callback({
       fields: {
         ToUserName: this.corpId,
@@ -136,8 +156,9 @@ export class FakeWeCom {
   }
 
   close(): Promise<void> {
+    this.server.closeAllConnections();
     return new Promise((r) => this.server.close(() => r()));
   }
 }
 
-export const startFakeWeCom = () => FakeWeCom.start();
+export const startFakeWeCom = (o: { now?: () => number } = {}) => FakeWeCom.start(o);
