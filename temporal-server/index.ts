@@ -54,6 +54,8 @@ export interface TemporalServer {
 
 export interface ServerStats {
   runsInMemory: number;
+  /** schedules held (all of them live in memory) */
+  schedules: number;
   /** the workflow task queues matching holds (normal and sticky) */
   workflowTaskQueues: string[];
   workflowTaskBacklog: number;
@@ -150,6 +152,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     },
     stats: () => ({
       runsInMemory: engine.runs.size,
+      schedules: schedules.all.size,
       workflowTaskQueues: engine.wftQueues.names(),
       workflowTaskBacklog: engine.wftQueues.backlog(),
       activityTaskBacklog: engine.activityQueues.backlog(),

@@ -161,16 +161,29 @@ export function cleanRanges(cal: Obj): Obj {
 
 type Matcher = (v: number) => boolean;
 
-function matcher(ranges: Range[] | undefined, allWhenEmpty: boolean): Matcher {
-  if (!ranges?.length) return () => allWhenEmpty;
-  const values = new Set<number>();
-  for (const r of ranges) {
+function values(ranges: Range[] | undefined): Set<number> {
+  const out = new Set<number>();
+  for (const r of ranges ?? []) {
     const start = r.start ?? 0;
     const end = Math.max(r.end ?? 0, start);
     const step = r.step || 1;
-    for (let v = start; v <= end; v += step) values.add(v);
+    for (let v = start; v <= end; v += step) out.add(v);
   }
-  return (v) => values.has(v);
+  return out;
+}
+
+function matcher(ranges: Range[] | undefined, allWhenEmpty: boolean): Matcher {
+  if (!ranges?.length) return () => allWhenEmpty;
+  const set = values(ranges);
+  return (v) => set.has(v);
+}
+
+/** For each v in 0…size-1, the smallest allowed value ≥ v, or -1: a search jumps instead of stepping. */
+function nextAllowed(ranges: Range[] | undefined, size: number): Int8Array {
+  const set = values(ranges);
+  const table = new Int8Array(size + 1).fill(-1);
+  for (let v = size - 1; v >= 0; v--) table[v] = set.has(v) ? v : (table[v + 1] as number);
+  return table;
 }
 
 /** A structured calendar compiled to predicates over wall-clock fields. */
@@ -179,9 +192,9 @@ export class WallCalendar {
   private readonly month: Matcher;
   private readonly dom: Matcher;
   private readonly dow: Matcher;
-  private readonly hour: Matcher;
-  private readonly minute: Matcher;
-  private readonly second: Matcher;
+  private readonly hour: Int8Array;
+  private readonly minute: Int8Array;
+  private readonly second: Int8Array;
 
   constructor(cal: Obj) {
     // only the year reads an empty list as "every year"; other empty fields match nothing
@@ -189,54 +202,73 @@ export class WallCalendar {
     this.month = matcher(cal.month, false);
     this.dom = matcher(cal.dayOfMonth, false);
     this.dow = matcher(cal.dayOfWeek, false);
-    this.hour = matcher(cal.hour, false);
-    this.minute = matcher(cal.minute, false);
-    this.second = matcher(cal.second, false);
+    this.hour = nextAllowed(cal.hour, 24);
+    this.minute = nextAllowed(cal.minute, 60);
+    this.second = nextAllowed(cal.second, 60);
   }
 
   /** Whether a wall time (seconds, read as UTC fields) matches. */
   matches(wall: number): boolean {
     const d = new Date(wall * 1000);
     return (
-      this.year(d.getUTCFullYear()) &&
-      this.month(d.getUTCMonth() + 1) &&
-      this.dom(d.getUTCDate()) &&
-      this.dow(d.getUTCDay()) &&
-      this.hour(d.getUTCHours()) &&
-      this.minute(d.getUTCMinutes()) &&
-      this.second(d.getUTCSeconds())
+      this.dateMatches(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()) &&
+      this.hour[d.getUTCHours()] === d.getUTCHours() &&
+      this.minute[d.getUTCMinutes()] === d.getUTCMinutes() &&
+      this.second[d.getUTCSeconds()] === d.getUTCSeconds()
     );
+  }
+
+  private dateMatches(y: number, mo: number, d: number): boolean {
+    return this.year(y) && this.month(mo) && this.dom(d) && this.dow(new Date(Date.UTC(y, mo - 1, d)).getUTCDay());
   }
 
   /** The first matching wall time at or after `from` (seconds), or null before 2101. */
   firstFrom(from: number): number | null {
-    const d0 = new Date(from * 1000);
-    let [y, mo, d, h, m, s] = [
-      d0.getUTCFullYear(),
-      d0.getUTCMonth() + 1,
-      d0.getUTCDate(),
-      d0.getUTCHours(),
-      d0.getUTCMinutes(),
-      d0.getUTCSeconds(),
-    ];
+    const start = new Date(from * 1000);
+    // a day at a time until the date matches, then the first allowed time on it
+    let day = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
+    let secondOfDay = from - day / 1000;
     for (;;) {
-      if (s >= 60) [m, s] = [m + 1, 0];
-      if (m >= 60) [h, m] = [h + 1, 0];
-      if (h >= 24) [d, h] = [d + 1, 0];
-      if (d > daysInMonth(y, mo)) [mo, d] = [mo + 1, 1];
-      if (mo > 12) [y, mo] = [y + 1, 1];
+      const date = new Date(day);
+      const y = date.getUTCFullYear();
       if (y > MAX_YEAR) return null;
-      if (!this.year(y)) [y, mo, d, h, m, s] = [y + 1, 1, 1, 0, 0, 0];
-      else if (!this.month(mo)) [mo, d, h, m, s] = [mo + 1, 1, 0, 0, 0];
-      else if (!this.dom(d) || !this.dow(new Date(Date.UTC(y, mo - 1, d)).getUTCDay())) [d, h, m, s] = [d + 1, 0, 0, 0];
-      else if (!this.hour(h)) [h, m, s] = [h + 1, 0, 0];
-      else if (!this.minute(m)) [m, s] = [m + 1, 0];
-      else if (!this.second(s)) s++;
-      else return Date.UTC(y, mo - 1, d, h, m, s) / 1000;
+      if (!this.year(y)) {
+        day = Date.UTC(y + 1, 0, 1);
+        secondOfDay = 0;
+        continue;
+      }
+      if (this.dateMatches(y, date.getUTCMonth() + 1, date.getUTCDate())) {
+        const t = this.firstTimeFrom(secondOfDay);
+        if (t !== null) return day / 1000 + t;
+      }
+      day += 86_400_000;
+      secondOfDay = 0;
     }
   }
-}
 
-function daysInMonth(y: number, mo: number): number {
-  return new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  /** The first allowed second of the day at or after `from` (0…86399), or null. */
+  private firstTimeFrom(from: number): number | null {
+    let h = Math.floor(from / 3600);
+    let m = Math.floor((from % 3600) / 60);
+    let s = from % 60;
+    while (h < 24) {
+      const hh = this.hour[h] as number;
+      if (hh < 0) return null;
+      if (hh !== h) [h, m, s] = [hh, 0, 0];
+      const mm = this.minute[m] as number;
+      if (mm < 0) {
+        [h, m, s] = [h + 1, 0, 0];
+        continue;
+      }
+      if (mm !== m) [m, s] = [mm, 0];
+      const ss = this.second[s] as number;
+      if (ss < 0) {
+        if (++m >= 60) [h, m] = [h + 1, 0];
+        s = 0;
+        continue;
+      }
+      return h * 3600 + m * 60 + ss;
+    }
+    return null;
+  }
 }

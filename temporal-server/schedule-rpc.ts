@@ -18,6 +18,7 @@ const FUTURE_ACTIONS_IN_LIST = 5;
 const RECENT_ACTIONS_IN_LIST = 5;
 const MAX_MATCHING_TIMES = 1000;
 const MAX_BACKFILL = 100_000;
+const REQUEST_IDS_KEPT = 50;
 
 export class ScheduleRpcs {
   constructor(
@@ -36,7 +37,7 @@ export class ScheduleRpcs {
     if (!req.scheduleId) throw invalid('ScheduleId is not set on request.');
     const existing = this.schedules.all.get(this.schedules.key(namespace, req.scheduleId));
     if (existing) {
-      if (req.requestId && existing.createRequestIds.includes(req.requestId)) return { conflictToken: token(existing) };
+      if (req.requestId && existing.requestIds.includes(req.requestId)) return { conflictToken: token(existing) };
       throw alreadyExists(`schedule "${req.scheduleId}" is already registered`);
     }
     const now = this.engine.now();
@@ -58,7 +59,7 @@ export class ScheduleRpcs {
       running: [],
       recentActions: [],
       lastCompletionResult: null,
-      createRequestIds: req.requestId ? [req.requestId] : [],
+      requestIds: req.requestId ? [req.requestId] : [],
     };
     this.schedules.all.set(this.schedules.key(namespace, s.scheduleId), s);
     if (req.initialPatch) this.applyPatch(s, req.initialPatch);
@@ -129,6 +130,7 @@ export class ScheduleRpcs {
 
   async update(req: Obj): Promise<Obj> {
     const s = this.get(req);
+    if (req.requestId && s.requestIds.includes(req.requestId)) return {};
     const given = req.conflictToken as Buffer | undefined;
     if (given && given.length >= 8 && !Buffer.from(given).equals(token(s))) {
       throw new RpcError(status.FAILED_PRECONDITION, 'mismatched conflict token');
@@ -140,6 +142,7 @@ export class ScheduleRpcs {
     if (req.memo) s.memo = req.memo;
     s.updateMs = this.engine.now();
     s.conflictToken++;
+    this.remember(s, req.requestId);
     this.schedules.changed(s, true);
     this.schedules.process(s, s.updateMs);
     await this.engine.commit();
@@ -149,12 +152,21 @@ export class ScheduleRpcs {
   async patch(req: Obj): Promise<Obj> {
     const s = this.get(req);
     if (!req.patch) throw invalid('Patch is not set on request.');
+    if (req.requestId && s.requestIds.includes(req.requestId)) return {};
     this.catchUp(s);
     this.applyPatch(s, req.patch);
+    this.remember(s, req.requestId);
     this.schedules.drain(s);
     this.schedules.changed(s);
     await this.engine.commit();
     return {};
+  }
+
+  /** A request id is remembered once its change is made: a retried RPC is answered, not applied again. */
+  private remember(s: ScheduleState, requestId: string | undefined): void {
+    if (!requestId) return;
+    s.requestIds.push(requestId);
+    if (s.requestIds.length > REQUEST_IDS_KEPT) s.requestIds.splice(0, s.requestIds.length - REQUEST_IDS_KEPT);
   }
 
   /**

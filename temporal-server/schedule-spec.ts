@@ -117,9 +117,10 @@ export class CompiledSpec {
       if (nominal === null || (this.endS !== null && nominal > this.endS)) return null;
       after = nominal;
     }
-    let maxJitter = this.jitterMs;
+    if (this.jitterMs <= 0) return { nominal: nominal * 1000, next: nominal * 1000 };
+    // jitter never pushes a fire past the next nominal time
     const following = this.rawNext(nominal);
-    if (following !== null) maxJitter = Math.min(maxJitter, (following - nominal) * 1000);
+    const maxJitter = following === null ? this.jitterMs : Math.min(this.jitterMs, (following - nominal) * 1000);
     return { nominal: nominal * 1000, next: nominal * 1000 + this.jitter(nominal, maxJitter) };
   }
 

@@ -42,7 +42,8 @@ export interface ScheduleState {
   running: { workflowId: string; runId: string }[];
   recentActions: Obj[];
   lastCompletionResult: Obj | null;
-  createRequestIds: string[];
+  /** request ids of the create, updates and patches applied lately: a retried RPC is not applied twice */
+  requestIds: string[];
 }
 
 const MAX_BUFFER = 1000;

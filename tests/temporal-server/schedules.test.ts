@@ -111,6 +111,7 @@ describe('embedded Temporal server: schedules through the official client', () =
     const listed = [];
     for await (const s of env.client.schedule.list({ pageSize: 2 })) listed.push(s);
     expect(listed.map((s) => s.scheduleId)).toEqual(['daily-scan', 'month-end', 'quarter-past']);
+    expect(env.server.stats().schedules).toBe(3);
     const scan = listed[0]!;
     expect(scan.action).toEqual({ type: 'startWorkflow', workflowType: 'scheduledRun' });
     expect(scan.memo).toEqual({ owner: '运营' });
@@ -242,5 +243,18 @@ describe('embedded Temporal server: schedules through the official client', () =
     const current = await service.describeSchedule({ namespace: 'default', scheduleId: 'daily-scan' });
     await update(current.conflictToken);
     expect((await env.client.schedule.getHandle('daily-scan').describe()).state.paused).toBe(false);
+  });
+
+  it('applies a retried patch (same request id) once: the conflict token moves by one', async () => {
+    const service = env.client.connection.workflowService;
+    const tokenOf = async () =>
+      Buffer.from((await service.describeSchedule({ namespace: 'default', scheduleId: 'daily-scan' })).conflictToken).readBigUInt64BE();
+    const before = await tokenOf();
+    const pause = () =>
+      service.patchSchedule({ namespace: 'default', scheduleId: 'daily-scan', requestId: 'retried', patch: { pause: '重试' } });
+    await pause();
+    await pause();
+    expect((await tokenOf()) - before).toBe(1n);
+    await env.client.schedule.getHandle('daily-scan').unpause();
   });
 });
