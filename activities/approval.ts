@@ -2,13 +2,30 @@ import { createHash } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
 import { businessDay } from '../domain/calendar';
 import { formatFen } from '../domain/money';
+import { type Priority, TASK_SOURCE } from '../domain/tasks';
 import { type ApprovalContext, approvalContext } from '../models/approval-context';
 import { approverFor } from '../models/approvers';
 import { creditPosition } from '../models/credit-position';
 import type { Db } from '../models/db';
+import { createTask, type NewTask } from '../models/task';
 import { userById } from '../models/user-directory';
 import type { ApprovalFacts, ApprovalStepInfo, Bilingual, DecideInput } from '../workflows/messages';
 import type { ActivityDeps } from './deps';
+
+const HOUR_MS = 3_600_000;
+
+/** The to-do of an approval step, for its approver or (escalated) their superior: due at once. */
+function approvalTask(ctx: ApprovalContext, userId: number, source: string, priority: Priority, now: Date, lead = ''): NewTask {
+  return {
+    userId,
+    title: `${lead}审批 ${ctx.quote?.number ?? ctx.order.number} · ${ctx.customer?.name ?? ''}`,
+    priority,
+    refType: 'approval_step',
+    refId: ctx.step.id,
+    source,
+    dueAt: now,
+  };
+}
 
 const ESCALATE_TO: Record<string, string> = { sales_manager: 'sales_director', sales_director: 'admin', finance: 'admin' };
 const short = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 16);
@@ -65,17 +82,20 @@ export function createApprovalActivities({ db, config, clock, notify }: Activity
     await db.writeTx(async (t) => {
       const [sent] = await ApprovalStep.update({ status: 'pending', facts }, { where: { id: stepId, status: 'waiting' }, transaction: t });
       if (sent === 0) return; // an earlier attempt sent it
-      await Task.create(
+      // due when the reminder would go out: a step waiting that long is late
+      const now = clock();
+      await createTask(
+        db,
         {
           userId: ctx.step.approverUserId,
           title: `审批 ${ctx.quote?.number ?? ctx.order.number} · ${ctx.customer?.name ?? ''}`,
           priority: 'high',
           refType: 'approval_step',
           refId: stepId,
-          source: 'quoteToCash',
-          dueAt: null,
+          source: TASK_SOURCE.approval,
+          dueAt: new Date(now.getTime() + config.reminders.approvalReminderHours * HOUR_MS),
         },
-        { transaction: t },
+        { transaction: t, now },
       );
       await notify.emit(
         { type: 'approval.pending', stepId, approverUserId: ctx.step.approverUserId, repUserId: ctx.order.ownerUserId },
@@ -189,8 +209,12 @@ export function createApprovalActivities({ db, config, clock, notify }: Activity
   async function remindApprover({ stepId }: { stepId: number }): Promise<void> {
     const step = await ApprovalStep.findByPk(stepId, { attributes: ['id', 'status', 'approverUserId'] });
     if (step?.status !== 'pending') return;
+    const ctx = await approvalContext(db, stepId);
     await db.writeTx(async (t) => {
-      await ApprovalStep.update({ remindedAt: clock() }, { where: { id: stepId }, transaction: t });
+      const now = clock();
+      await ApprovalStep.update({ remindedAt: now }, { where: { id: stepId }, transaction: t });
+      // the reminder asks the approver to act: their task for the step becomes urgent
+      await createTask(db, approvalTask(ctx, step.approverUserId, TASK_SOURCE.approval, 'urgent', now), { transaction: t, now });
       await notify.emit(
         { type: 'approval.reminded', stepId, to: [step.approverUserId], hours: config.reminders.approvalReminderHours },
         { transaction: t },
@@ -206,6 +230,13 @@ export function createApprovalActivities({ db, config, clock, notify }: Activity
     await db.writeTx(async (t) => {
       await ApprovalStep.update({ escalatedAt: clock() }, { where: { id: stepId }, transaction: t });
       const to = [ctx.order.ownerUserId, ctx.step.approverUserId, ...(target ? [target.id] : [])];
+      // the superior is asked to see that it gets decided: a task of theirs until the step is decided
+      const now = clock();
+      if (target)
+        await createTask(db, approvalTask(ctx, target.id, TASK_SOURCE.escalation, 'urgent', now, `催办 ${ctx.approver?.name ?? ''} 的`), {
+          transaction: t,
+          now,
+        });
       await notify.emit({ type: 'approval.escalated', stepId, to, hours: config.reminders.approvalEscalationHours }, { transaction: t });
     });
   }

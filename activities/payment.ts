@@ -1,8 +1,10 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { businessDay } from '../domain/calendar';
+import { TASK_SOURCE } from '../domain/tasks';
 import { allocatePayment } from '../domain/write-off';
 import { queueFlowSignals } from '../models/flow-signal';
 import { nextDocumentNumber } from '../models/sequence';
+import { closeTasksAbout } from '../models/task';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -115,6 +117,16 @@ export function createPaymentActivities({ db, clock }: Pick<ActivityDeps, 'db' |
           { transaction: tx },
         );
       }
+      // the dunning tasks of what is now paid off are done: nobody is left chasing paid money
+      const paidOff = plan.allocations.filter((a) => {
+        const r = open.find((x) => x.id === a.receivableId);
+        return r !== undefined && r.amountFen - r.paidFen === a.amountFen;
+      });
+      await closeTasksAbout(
+        db,
+        { refType: 'receivable', refIds: paidOff.map((a) => a.receivableId), sources: [TASK_SOURCE.dunning] },
+        { transaction: tx, now: clock(), actorUserId: input.recordedByUserId },
+      );
       await queueFlowSignals(
         db,
         await signalsFor(

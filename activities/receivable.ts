@@ -1,5 +1,8 @@
 import { businessDay, daysBetween } from '../domain/calendar';
+import { formatFen } from '../domain/money';
+import { dueAtOfDay, dunningPriority, TASK_SOURCE } from '../domain/tasks';
 import { approverFor } from '../models/approvers';
+import { createTask } from '../models/task';
 import { activeUsersWithRole } from '../models/user-directory';
 import type { DunningRung } from '../workflows/messages';
 import type { ActivityDeps } from './deps';
@@ -7,7 +10,7 @@ import type { ActivityDeps } from './deps';
 type Closed = 'paid' | 'void' | null;
 
 /** The receivable side of collection: its status, and the dunning notices of the ladder. */
-export function createReceivableActivities({ db, clock, notify }: ActivityDeps) {
+export function createReceivableActivities({ db, config, clock, notify }: ActivityDeps) {
   const { Receivable, Customer } = db.models;
 
   async function receivableStatus({ receivableId }: { receivableId: number }): Promise<{ closed: Closed; openFen: number }> {
@@ -41,8 +44,28 @@ export function createReceivableActivities({ db, clock, notify }: ActivityDeps) 
         if (m) to.add(m.id);
       } else for (const u of await activeUsersWithRole(db, who)) to.add(u.id);
     }
-    const daysOverdue = Math.max(rung.daysOverdue, daysBetween(r.dueDate, businessDay(clock())));
-    await notify.emit({ type: 'receivable.overdue', receivableId, daysOverdue, rung: rung.daysOverdue, to: [...to] });
+    const now = clock();
+    const today = businessDay(now);
+    const daysOverdue = Math.max(rung.daysOverdue, daysBetween(r.dueDate, today));
+    const rungIndex = config.reminders.dunningLadder.findIndex((x) => x.daysOverdue === rung.daysOverdue);
+    await db.writeTx(async (transaction) => {
+      // the notice asks each of them to chase the money: one task each, raised a rung at a time
+      for (const userId of to)
+        await createTask(
+          db,
+          {
+            userId,
+            title: `催收 ${customer.name} 应收 ${r.number}（逾期 ${daysOverdue} 天，未收 ${formatFen(status.openFen)}）`,
+            dueAt: dueAtOfDay(today),
+            priority: dunningPriority(rungIndex),
+            refType: 'receivable',
+            refId: r.id,
+            source: TASK_SOURCE.dunning,
+          },
+          { transaction, now },
+        );
+      await notify.emit({ type: 'receivable.overdue', receivableId, daysOverdue, rung: rung.daysOverdue, to: [...to] }, { transaction });
+    });
     return { closed: null, notified: [...to] };
   }
 

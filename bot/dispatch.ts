@@ -5,14 +5,18 @@ import type { Db } from '../models/db';
 import { answering, type ErrorLog } from './answer';
 import { type Locale, type Reply, t } from './cards/card';
 import { customerCommand } from './commands/customer';
+import { followUpCommand } from './commands/follow-up';
 import { localeOf, parseCommand } from './commands/grammar';
 import { helpCommand } from './commands/help';
+import { leadsCommand, newLeadCommand } from './commands/lead';
+import { convertCommand } from './commands/lead-convert';
+import { advanceCommand, opportunitiesCommand } from './commands/opportunity';
 import { orderCommand } from './commands/order';
 import { paymentCommand } from './commands/payment';
 import { quoteCommand } from './commands/quote';
 import { shipCommand } from './commands/ship';
 import { stockCommand } from './commands/stock';
-import { tasksCommand } from './commands/tasks';
+import { doneCommand, tasksCommand } from './commands/tasks';
 import type { Flows } from './flows';
 import { loadUser } from './user-context';
 
@@ -68,7 +72,21 @@ async function answerText(deps: BotDeps, msg: IncomingText, locale: Locale): Pro
     case 'payment':
       return paymentCommand(deps.db, user, cmd, { messageId: msg.messageId, locale, now: deps.now });
     case 'tasks':
-      return tasksCommand(deps.db, user, { locale });
+      return tasksCommand(deps.db, user, { who: cmd.who, now, locale });
+    case 'done':
+      return doneCommand(deps.db, user, cmd.taskIds, { now, locale });
+    case 'leads':
+      return leadsCommand(deps.db, user, cmd.query, { now, locale });
+    case 'lead_new':
+      return newLeadCommand(deps.db, deps.config, user, cmd.lead, { now, locale });
+    case 'follow_up':
+      return followUpCommand(deps.db, user, cmd, { now, locale });
+    case 'convert':
+      return convertCommand(deps.db, user, cmd, { now, locale });
+    case 'opportunities':
+      return opportunitiesCommand(deps.db, user, cmd.query, { locale });
+    case 'advance':
+      return advanceCommand(deps.db, user, cmd, { now, locale });
     case 'ship':
       if (!may(user, 'shipment.record')) return say('只有仓库可以登记发货', 'Only the warehouse can ship');
       return shipCommand(deps.db, deps.flows, user, cmd, { messageId: msg.messageId, locale });

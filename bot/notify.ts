@@ -3,6 +3,7 @@ import { type BusinessEvent, type BusinessEventType, eventKey, type Notify } fro
 import type { Db } from '../models/db';
 import * as approval from './notices/approval';
 import * as order from './notices/order';
+import * as tasks from './notices/tasks';
 
 type Handler<T extends BusinessEventType> = (c: approval.NoticeCtx, e: Extract<BusinessEvent, { type: T }>) => Promise<void>;
 
@@ -24,6 +25,7 @@ const HANDLERS: { [T in BusinessEventType]: Handler<T> } = {
   'shipping_notice.changed': order.shippingNoticeChanged,
   'shipment.recorded': order.shipmentRecorded,
   'receivable.overdue': order.receivableOverdue,
+  'tasks.overdue': tasks.tasksOverdue,
 };
 
 /**

@@ -21,6 +21,7 @@ export const defaults: AppConfig = {
     quoteValidityDays: 15,
   },
   vat: { ratesBp: [1_300, 900, 600, 0], defaultRateBp: 1_300 },
+  leads: { assignment: 'round_robin', defaultTeam: '', assigneeRoles: ['rep'] },
   reminders: {
     idleLeadDays: 7,
     approvalReminderHours: 4,

@@ -116,6 +116,16 @@ export const configSchema = z
       })
       .strict()
       .refine((v) => v.ratesBp.includes(v.defaultRateBp), { message: 'expected defaultRateBp to be one of ratesBp' }),
+    leads: z
+      .object({
+        /** round_robin: each new lead goes to the next of the team's people in turn; creator: whoever enters it keeps it */
+        assignment: z.enum(['round_robin', 'creator']),
+        /** the team (by name) of leads entered by someone in no team; empty = the first team */
+        defaultTeam: z.string(),
+        /** the roles that take leads in turn */
+        assigneeRoles: z.array(z.enum(ROLES)).min(1),
+      })
+      .strict(),
     reminders: z
       .object({
         idleLeadDays: positiveInt,

@@ -14,6 +14,7 @@ export const ENV_ALIASES: Record<string, string> = {
   DATA_DIR: 'app.dataDir',
   DATABASE_URL: 'database.url',
   DB_LOG_SQL: 'database.logSql',
+  LEAD_ASSIGNMENT: 'leads.assignment',
   TEMPORAL_ADDRESS: 'temporal.address',
   TEMPORAL_NAMESPACE: 'temporal.namespace',
   TEMPORAL_TASK_QUEUE: 'temporal.taskQueue',

@@ -29,7 +29,9 @@ export type BusinessEvent =
   | { type: 'shipping_notice.sent'; orderId: number; to: number[] }
   | { type: 'shipping_notice.changed'; orderId: number; change: string }
   | { type: 'shipment.recorded'; shipmentId: number; to: number[] }
-  | { type: 'receivable.overdue'; receivableId: number; daysOverdue: number; rung: number; to: number[] };
+  | { type: 'receivable.overdue'; receivableId: number; daysOverdue: number; rung: number; to: number[] }
+  /** one person's overdue tasks (the most overdue of them), for their digest of the day */
+  | { type: 'tasks.overdue'; userId: number; day: string; taskIds: number[]; count: number };
 
 export type BusinessEventType = BusinessEvent['type'];
 
@@ -62,6 +64,8 @@ export function eventKey(e: BusinessEvent): string {
       return `${e.type}:shipment:${e.shipmentId}`;
     case 'receivable.overdue':
       return `${e.type}:receivable:${e.receivableId}:${e.rung}`;
+    case 'tasks.overdue':
+      return `${e.type}:user:${e.userId}:${e.day}`;
   }
 }
 

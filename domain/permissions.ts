@@ -21,6 +21,11 @@ import type { Role } from '../config';
  *    is still the designated approver's alone (the workflow checks that); and the designated
  *    approver may always see their step, even outside their team (a team without a manager
  *    falls back to another team's).
+ *  - Leads, follow-ups and opportunities are the sales side's: finance, the warehouse and
+ *    purchasing see none of them. A lead's record is its owner and its team (an unassigned
+ *    lead is its team's); an opportunity's team is its customer's.
+ *  - Tasks: everyone sees and closes their own; a manager their team's too (a task's team is
+ *    its person's), a director and an administrator anyone's.
  *  - Finance sees every customer and order and records payments, but sells nothing; the
  *    warehouse ships and sees orders and stock, not customers or cost; purchasing sees orders,
  *    stock and cost to buy against back-orders.
@@ -38,6 +43,14 @@ export const ACTIONS = [
   'approval.decide',
   'cost.view',
   'stock.view',
+  'lead.view',
+  'lead.create',
+  'lead.edit',
+  'follow_up.record',
+  'opportunity.view',
+  'opportunity.edit',
+  'task.view',
+  'task.complete',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -61,6 +74,14 @@ const TABLE: Record<Action, readonly (Scope | null)[]> = {
   'approval.decide': [_,     'team',  'all',    'all',   _,         _,          'all'],
   'cost.view':       [_,     'all',   'all',    'all',   _,         'all',      'all'],
   'stock.view':      ['all', 'all',   'all',    'all',   'all',     'all',      'all'],
+  'lead.view':       ['own', 'team',  'all',    _,       _,         _,          'all'],
+  'lead.create':     ['own', 'team',  'all',    _,       _,         _,          'all'],
+  'lead.edit':       ['own', 'team',  'all',    _,       _,         _,          'all'],
+  'follow_up.record': ['own', 'team',  'all',    _,       _,         _,          'all'],
+  'opportunity.view': ['own', 'team',  'all',    _,       _,         _,          'all'],
+  'opportunity.edit': ['own', 'team',  'all',    _,       _,         _,          'all'],
+  'task.view':       ['own', 'team',  'all',    'own',   'own',     'own',      'all'],
+  'task.complete':   ['own', 'team',  'all',    'own',   'own',     'own',      'all'],
 };
 
 const UNSCOPED: ReadonlySet<Action> = new Set(['cost.view', 'stock.view']);

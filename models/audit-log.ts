@@ -1,5 +1,13 @@
-import { type CreationOptional, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
+import {
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  Model,
+  type Sequelize,
+  type Transaction,
+} from 'sequelize';
 import { fk, instant, json, pk, str } from './columns';
+import type { Db } from './db';
 import { tableOptions } from './options';
 
 /** Audit log (P2): who did what to which record, when, with the before and after values. */
@@ -30,4 +38,30 @@ export function defineAuditLog(sequelize: Sequelize) {
     }),
   );
   return { AuditLog };
+}
+
+export interface AuditEntry {
+  /** who did it; null for the system (a flow, a scan) */
+  userId: number | null;
+  action: string;
+  entity: [type: string, id: number | string];
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  at: Date;
+}
+
+/** One audit row, in the transaction of the change it records: the two commit together or not at all. */
+export async function recordAudit(db: Db, e: AuditEntry, transaction: Transaction): Promise<void> {
+  await db.models.AuditLog.create(
+    {
+      userId: e.userId,
+      action: e.action,
+      entityType: e.entity[0],
+      entityId: String(e.entity[1]),
+      before: e.before,
+      after: e.after,
+      at: e.at,
+    },
+    { transaction },
+  );
 }

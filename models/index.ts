@@ -10,6 +10,7 @@ import { defineFlowSignal } from './flow-signal';
 import { defineIdentity } from './identity';
 import { defineInvoice } from './invoice';
 import { defineLead } from './lead';
+import { defineLeadAssignment } from './lead-assignment';
 import { defineOpportunity } from './opportunity';
 import { defineOrganisation } from './organisation';
 import { defineOutbox } from './outbox';
@@ -38,6 +39,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineIdentity(sequelize),
     ...defineCustomer(sequelize),
     ...defineLead(sequelize),
+    ...defineLeadAssignment(sequelize),
     ...defineOpportunity(sequelize),
     ...defineProduct(sequelize),
     ...defineStock(sequelize),
@@ -78,6 +80,7 @@ function associate(m: Omit<Models, never>): void {
   m.Customer.belongsTo(m.User, { as: 'owner', foreignKey: 'ownerUserId', ...c });
   m.Customer.hasMany(m.Contact, { as: 'contacts', foreignKey: 'customerId', ...c });
   m.Lead.hasMany(m.FollowUp, { as: 'followUps', foreignKey: 'leadId', ...c });
+  m.Opportunity.belongsTo(m.Customer, { as: 'customer', foreignKey: 'customerId', ...c });
   m.Product.hasMany(m.PriceTier, { as: 'tiers', foreignKey: 'productId', ...c });
   m.Product.hasMany(m.BomLine, { as: 'bom', foreignKey: 'productId', ...c });
   m.Product.hasMany(m.StockLevel, { as: 'stock', foreignKey: 'productId', ...c });

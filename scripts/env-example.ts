@@ -25,6 +25,10 @@ const HELP: Record<string, string> = {
   'pricing.quoteValidityDays': 'days a quote stays valid',
   'vat.ratesBp': 'allowed VAT rates, basis points',
   'vat.defaultRateBp': 'VAT rate of a new product',
+  'leads.assignment':
+    'round_robin = each new lead (chat, any source) goes to the next person of its team in turn, and they are told; creator = whoever enters it keeps it',
+  'leads.defaultTeam': 'team (by name) of leads entered by someone in no team (a director, an admin); empty = the first team',
+  'leads.assigneeRoles': 'roles that take new leads in turn, JSON array, e.g. ["rep"]',
   'reminders.idleLeadDays': 'a lead in 意向/意向强烈 with no follow-up for this many days is reported',
   'reminders.approvalReminderHours': 'remind an approver after this many hours',
   'reminders.approvalEscalationHours': 'escalate an approval after this many hours',

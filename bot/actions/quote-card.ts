@@ -21,9 +21,10 @@ export async function quoteCardFromBooks(
   const { Quote, QuoteLine, Product, Customer } = db.models;
   const quote = await Quote.findByPk(quoteId);
   if (!quote) return null;
-  const [customer, lines] = await Promise.all([
+  const [customer, lines, opportunity] = await Promise.all([
     Customer.findByPk(quote.customerId),
     QuoteLine.findAll({ where: { quoteId }, order: [['lineNo', 'ASC']] }),
+    quote.opportunityId ? db.models.Opportunity.findByPk(quote.opportunityId, { attributes: ['number', 'name'] }) : null,
   ]);
   const products = await Product.findAll({ where: { id: { [Op.in]: lines.map((l) => l.productId) } } });
   const priced = (l: (typeof lines)[number]): PricedLine => ({
@@ -84,6 +85,7 @@ export async function quoteCardFromBooks(
       },
       approvals,
       showCost: may(user, 'cost.view'),
+      opportunity: opportunity ? `${opportunity.number} ${opportunity.name}` : null,
       stage,
     },
     locale,

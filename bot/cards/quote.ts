@@ -26,6 +26,8 @@ export interface QuoteCardData {
   approvals: (ApprovalStep & { approverName: string })[];
   /** cost and margin are shown only to roles allowed to see cost */
   showCost: boolean;
+  /** the opportunity it was made from: 'OP-2026-0001 年度轴承采购' */
+  opportunity?: string | null;
   /** once submitted or cancelled: the banner says so and the buttons go */
   stage?: { text: { zh: string; en: string }; tone: 'info' | 'success' | 'warning' | 'danger' };
 }
@@ -40,6 +42,7 @@ const ROLE_NAMES: Record<string, [string, string]> = {
 export function quoteDraftCard(d: QuoteCardData, locale: Locale = 'zh'): Card {
   const fields = [
     { label: t(locale, '客户', 'Customer'), value: `${d.customer}（${d.grade}）` },
+    ...(d.opportunity ? [{ label: t(locale, '商机', 'Opportunity'), value: d.opportunity }] : []),
     { label: t(locale, '客户等级折扣', 'Grade discount'), value: formatBp(d.gradeDiscountBp) },
     { label: t(locale, '手工折扣', 'Manual discount'), value: formatBp(d.manualDiscountBp) },
     { label: t(locale, '不含税合计', 'Net total'), value: formatFen(d.totals.netFen) },

@@ -1,4 +1,15 @@
 import { editDistance, normalise } from '../text';
+import {
+  parseAdvance,
+  parseConvert,
+  parseDone,
+  parseFollowUp,
+  parseLeads,
+  parseNewLead,
+  parseOpportunities,
+  parseTasks,
+  recordNumber,
+} from './crm-grammar';
 import { takeDiscount } from './discount';
 import { parseItems } from './items';
 import { fmtInt, MAX_PAYMENT_FEN, type NumberProblem, type Reading, readAmountFen } from './numerals';
@@ -48,7 +59,21 @@ export function parseCommand(input: string): ParseResult {
     case 'payment':
       return parsePayment(tokens);
     case 'tasks':
-      return { ok: true, command: { kind } };
+      return parseTasks(rest);
+    case 'done':
+      return parseDone(tokens);
+    case 'leads':
+      return parseLeads(tokens);
+    case 'lead_new':
+      return parseNewLead(tokens);
+    case 'follow_up':
+      return parseFollowUp(tokens);
+    case 'convert':
+      return parseConvert(tokens);
+    case 'opportunities':
+      return parseOpportunities(tokens);
+    case 'advance':
+      return parseAdvance(rest);
     case 'help': {
       const topic = tokens[0] ? (splitCommandWord(tokens[0])?.kind ?? null) : null;
       return { ok: true, command: { kind, topic } };
@@ -64,12 +89,17 @@ function parseQuote(tokens: string[]): ParseResult {
   if (!discount.ok) return failWith('quote', discount.error);
   const customer = discount.rest.join(' ').replace(/^(?:给|为)\s+/, '');
   if (!customer) return fail('quote', '缺少客户名称', 'missing the customer name');
+  // 报价 OP-2026-0001 …, 报价 商机 OP-2026-0001 …: the opportunity's customer, and the quote carries its link
+  const fromOpportunity = /^(?:商机|opportunity|opp)?\s*(OP-\S+)$/i.exec(customer);
+  const opportunityNo = fromOpportunity ? recordNumber(fromOpportunity[1] as string, 'OP') : null;
   const seen = new Set<string>();
   for (const i of parsed.items) {
     if (seen.has(i.sku))
       return fail('quote', `商品 ${i.sku} 出现了两次，请合并数量`, `${i.sku} appears twice; give one line with the total quantity`);
     seen.add(i.sku);
   }
+  if (opportunityNo)
+    return { ok: true, command: { kind: 'quote', customer: '', items: parsed.items, discountBp: discount.discountBp, opportunityNo } };
   return { ok: true, command: { kind: 'quote', customer, items: parsed.items, discountBp: discount.discountBp } };
 }
 

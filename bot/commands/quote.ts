@@ -3,8 +3,10 @@ import { Op } from 'sequelize';
 import type { AppConfig } from '../../config';
 import { atp } from '../../domain/atp';
 import { DomainError } from '../../domain/errors';
+import { isClosedStage, type Stage } from '../../domain/opportunity-stages';
 import { may } from '../../domain/permissions';
 import { priceQuote } from '../../domain/pricing';
+import { OPPORTUNITY_STAGE } from '../../domain/statuses';
 import { approverFor, policyApprovers } from '../../models/approvers';
 import { creditPosition } from '../../models/credit-position';
 import type { Db } from '../../models/db';
@@ -13,40 +15,32 @@ import { type Locale, type Reply, t } from '../cards/card';
 import { type QuoteCardLine, quoteDraftCard } from '../cards/quote';
 import { resolveOne } from '../resolve';
 import type { UserContext } from '../user-context';
+import { type Found, findOpportunity } from './crm-lookup';
 import type { Item } from './grammar';
 
 /**
  * 报价 华东机电 A100×2000 B200×20 折扣12% → a saved draft quote and its card: tier prices,
  * the customer's grade discount and the manual one, VAT, stock and earliest ship date per
  * line, margin for those allowed to see cost, and the approvers the policy will require.
+ * 报价 OP-2026-0001 A100×100: the same for the opportunity's customer, the quote linked to it.
  */
 export async function quoteCommand(
   db: Db,
   config: AppConfig,
   user: UserContext,
-  cmd: { customer: string; items: Item[]; discountBp: number },
+  cmd: { customer: string; items: Item[]; discountBp: number; opportunityNo?: string },
   opts: { today: string; locale?: Locale },
 ): Promise<Reply[]> {
   const locale = opts.locale ?? 'zh';
   const text = (zh: string, en: string): Reply[] => [{ kind: 'text', text: t(locale, zh, en) }];
   const { Customer, Product, PriceTier, StockLevel, PurchaseOrder, PurchaseOrderLine, Quote, QuoteLine } = db.models;
 
-  const customers = await Customer.findAll({ attributes: ['id', 'code', 'name', 'ownerUserId', 'teamId'] });
-  // a customer the user may not quote for is answered like one that does not exist
-  const visible = customers.filter((c) => may(user, 'quote.create', c));
-  const hit = resolveOne(
-    cmd.customer,
-    visible.map((c) => ({ code: c.code, name: c.name, value: c.id })),
-  );
-  if (!('found' in hit)) {
-    if (hit.choices.length)
-      return text(
-        `找到多个客户：${hit.choices.map((c) => c.name).join('、')}，请写全称`,
-        `Several customers match: ${hit.choices.map((c) => c.name).join(', ')}`,
-      );
-    return text(`没有找到客户“${cmd.customer}”`, `No customer matches "${cmd.customer}"`);
-  }
-  const customer = await Customer.findByPk(hit.found.value);
+  const picked = cmd.opportunityNo
+    ? await fromOpportunity(db, user, cmd.opportunityNo, locale)
+    : await customerToQuote(db, user, cmd.customer, locale);
+  if ('reply' in picked) return picked.reply;
+  const { opportunity } = picked.found;
+  const customer = await Customer.findByPk(picked.found.customerId);
   if (!customer) return [];
 
   const products = await Product.findAll({ where: { sku: { [Op.in]: cmd.items.map((i) => i.sku) }, active: true } });
@@ -122,7 +116,7 @@ export async function quoteCommand(
         number,
         customerId: customer.id,
         ownerUserId: user.id,
-        opportunityId: null,
+        opportunityId: opportunity?.id ?? null,
         validUntil,
         gradeDiscountBp,
         manualDiscountBp: cmd.discountBp,
@@ -181,6 +175,7 @@ export async function quoteCommand(
       totals: priced,
       approvals,
       showCost: may(user, 'cost.view'),
+      opportunity: opportunity ? `${opportunity.number} ${opportunity.name}` : null,
     },
     locale,
   );
@@ -196,4 +191,49 @@ export async function quoteCommand(
     ];
   }
   return [{ kind: 'card', card }];
+}
+
+type Picked = Found<{ customerId: number; opportunity: { id: number; number: string; name: string } | null }>;
+
+/** The customer named, among those the user may quote for; one they may not is answered like none. */
+async function customerToQuote(db: Db, user: UserContext, name: string, locale: Locale): Promise<Picked> {
+  const text = (zh: string, en: string) => ({ reply: [{ kind: 'text' as const, text: t(locale, zh, en) }] });
+  const customers = await db.models.Customer.findAll({ attributes: ['id', 'code', 'name', 'ownerUserId', 'teamId'] });
+  const visible = customers.filter((c) => may(user, 'quote.create', c));
+  const hit = resolveOne(
+    name,
+    visible.map((c) => ({ code: c.code, name: c.name, value: c.id })),
+  );
+  if ('found' in hit) return { found: { customerId: hit.found.value, opportunity: null } };
+  if (hit.choices.length)
+    return text(
+      `找到多个客户：${hit.choices.map((c) => c.name).join('、')}，请写全称`,
+      `Several customers match: ${hit.choices.map((c) => c.name).join(', ')}`,
+    );
+  return text(`没有找到客户“${name}”`, `No customer matches "${name}"`);
+}
+
+/** The opportunity's customer; a won or lost opportunity takes no more quotes. */
+async function fromOpportunity(db: Db, user: UserContext, number: string, locale: Locale): Promise<Picked> {
+  const hit = await findOpportunity(db, user, 'opportunity.edit', number, locale);
+  if (!('found' in hit)) return hit;
+  const o = hit.found;
+  const stage = OPPORTUNITY_STAGE.labels[o.stage as Stage];
+  if (isClosedStage(o.stage as Stage))
+    return {
+      reply: [
+        {
+          kind: 'text',
+          text: t(
+            locale,
+            `商机 ${o.number} 已${stage.zh}，不能再报价`,
+            `Opportunity ${o.number} is ${stage.en.toLowerCase()}: no more quotes`,
+          ),
+        },
+      ],
+    };
+  const customer = await db.models.Customer.findByPk(o.customerId, { attributes: ['id', 'ownerUserId', 'teamId'] });
+  if (!customer || !may(user, 'quote.create', customer))
+    return { reply: [{ kind: 'text', text: t(locale, `没有找到商机 ${number}`, `No opportunity ${number}`) }] };
+  return { found: { customerId: customer.id, opportunity: { id: o.id, number: o.number, name: o.name } } };
 }

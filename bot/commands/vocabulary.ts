@@ -1,3 +1,7 @@
+import type { Stage } from '../../domain/opportunity-stages';
+import type { LEAD_SOURCE } from '../../domain/statuses';
+import type { DaySpec } from './dates';
+
 /**
  * The words of the chat command language: each command's words (with synonyms), example and
  * summary, and the shape of a parsed command. Shared by the parser, the rephrasing of loose
@@ -9,15 +13,38 @@ export interface Item {
   qty: number;
 }
 
+/** A lead as typed after 线索 新: who, how to reach them, where they came from, which company. */
+export interface NewLead {
+  companyName: string;
+  contactName: string | null;
+  mobile: string | null;
+  source: LeadSource;
+  note: string | null;
+}
+
 export type Command =
   | { kind: 'stock'; query: string }
   | { kind: 'customer'; query: string }
-  | { kind: 'quote'; customer: string; items: Item[]; discountBp: number }
+  /** from an opportunity (报价 OP-2026-0001 …), `customer` is empty: the opportunity's customer is quoted */
+  | { kind: 'quote'; customer: string; items: Item[]; discountBp: number; opportunityNo?: string }
   | { kind: 'order'; orderNo: string }
   | { kind: 'ship'; orderNo: string; items: Item[]; carrier: string; trackingNo: string }
   | { kind: 'payment'; customer: string; amountFen: number }
-  | { kind: 'tasks' }
+  /** someone else's list (a manager's team member): `who` */
+  | { kind: 'tasks'; who?: string }
+  | { kind: 'done'; taskIds: number[] }
+  /** no query: my leads; a number or name: that lead */
+  | { kind: 'leads'; query: string | null }
+  | { kind: 'lead_new'; lead: NewLead }
+  | { kind: 'follow_up'; target: string; content: string; status: FollowUpStatus | null; method: string; next: DaySpec | null }
+  | { kind: 'convert'; target: string; name: string | null; amountFen: number | null }
+  | { kind: 'opportunities'; query: string | null }
+  | { kind: 'advance'; opportunityNo: string; stage: Stage; reason: string | null }
   | { kind: 'help'; topic: CommandKind | null };
+
+export type LeadSource = (typeof LEAD_SOURCE.values)[number];
+/** the statuses a follow-up may set: what the customer said; 已转化 comes only from 转化 */
+export type FollowUpStatus = 'interested' | 'strong' | 'invalid';
 
 export type CommandKind = Command['kind'];
 export interface Bilingual {
@@ -44,7 +71,10 @@ export const COMMANDS: Record<CommandKind, { words: string[]; example: Bilingual
   quote: {
     words: ['报价', '报价单', 'quote', 'quotation'],
     example: { zh: '报价 华东机电 A100×2000 B200×20 折扣12%', en: 'quote 华东机电 A100x2000 B200x20 discount 12%' },
-    summary: { zh: '报价：阶梯价、客户折扣、税、交期、审批人', en: 'quote: tier price, discounts, VAT, ship date, approvers' },
+    summary: {
+      zh: '报价：阶梯价、客户折扣、税、交期、审批人；从商机报价写商机编号：报价 OP-2026-0001 A100×100',
+      en: 'quote: tier price, discounts, VAT, ship date, approvers; from an opportunity: quote OP-2026-0001 A100x100',
+    },
   },
   order: {
     words: ['订单', '查订单', 'order'],
@@ -63,8 +93,55 @@ export const COMMANDS: Record<CommandKind, { words: string[]; example: Bilingual
   },
   tasks: {
     words: ['待办', '我的待办', '待办事项', '任务', 'tasks', 'todo', 'todos'],
-    example: { zh: '待办', en: 'tasks' },
-    summary: { zh: '我的待办', en: 'my tasks' },
+    example: { zh: '待办　或　待办 张伟（经理看组员）', en: 'tasks  or  tasks 张伟 (a manager, a team member)' },
+    summary: { zh: '我的待办：逾期在前，截止日期、优先级', en: 'my tasks: overdue first, due dates, priority' },
+  },
+  done: {
+    words: ['完成', '已完成', '办结', 'done', 'complete', 'finish'],
+    example: { zh: '完成 12', en: 'done 12' },
+    summary: { zh: '完成一条待办（编号见“待办”）', en: 'close a task (numbers as in "tasks")' },
+  },
+  leads: {
+    words: ['线索', '我的线索', '查线索', 'leads', 'lead'],
+    example: { zh: '线索　或　线索 LD-2026-0001', en: 'leads  or  lead LD-2026-0001' },
+    summary: { zh: '我的线索；线索详情和跟进记录', en: 'my leads; a lead with its follow-ups' },
+  },
+  lead_new: {
+    words: ['新线索', '新建线索', '录线索', 'new lead', 'add lead'],
+    example: { zh: '线索 新 张三 13800000000 官网表单 华东机电', en: 'lead new 张三 13800000000 website 华东机电' },
+    summary: {
+      zh: '新建线索：联系人、手机、来源（官网表单/展会/电话/转介绍/手工录入）、公司；自动轮流分配给组员',
+      en: 'new lead: contact, mobile, source (website/expo/phone/referral/manual), company; assigned round-robin',
+    },
+  },
+  follow_up: {
+    words: ['跟进', '记跟进', '写跟进', 'follow-up', 'followup', 'follow up'],
+    example: { zh: '跟进 LD-2026-0001 电话沟通 客户要报价 下次 周五', en: 'follow-up LD-2026-0001 called, wants a quote next friday' },
+    summary: {
+      zh: '记录跟进（线索或客户），可写状态（意向/意向强烈/无效）和下次日期，下次跟进进待办',
+      en: 'record a follow-up (lead or customer), optionally a status and the next date (it becomes a task)',
+    },
+  },
+  convert: {
+    words: ['转化', '转客户', '转商机', 'convert'],
+    example: { zh: '转化 LD-2026-0001　或　转化 LD-2026-0001 年度轴承采购 5万', en: 'convert LD-2026-0001' },
+    summary: { zh: '线索转化为客户和商机', en: 'turn a lead into a customer and an opportunity' },
+  },
+  opportunities: {
+    words: ['商机', '我的商机', '查商机', 'opportunities', 'opportunity', 'opps', 'opp', 'deals'],
+    example: { zh: '商机　或　商机 OP-2026-0001', en: 'opportunities  or  opp OP-2026-0001' },
+    summary: { zh: '我的商机：阶段、金额、预计成交', en: 'my opportunities: stage, amount, expected close' },
+  },
+  advance: {
+    words: ['推进', '更新阶段', 'advance', 'stage'],
+    example: {
+      zh: '推进 OP-2026-0001 方案报价　或　推进 OP-2026-0001 输单 价格高于竞争对手',
+      en: 'advance OP-2026-0001 proposal  or  advance OP-2026-0001 lost price too high',
+    },
+    summary: {
+      zh: '推进商机：初步接触 → 需求分析 → 方案报价 → 商务谈判 → 赢单/输单（输单写原因）',
+      en: 'move an opportunity: initial → needs → proposal → negotiation → won/lost (lost needs a reason)',
+    },
   },
   help: {
     words: ['帮助', '菜单', '怎么用', '使用说明', '?', '？', 'help', 'menu'],

@@ -10,6 +10,7 @@ import * as m0005c from './0005c-outbox-seq';
 import * as m0006 from './0006-delivery';
 import * as m0006b from './0006b-decision-via';
 import * as m0007wecom from './0007-wecom-state';
+import * as m0008 from './0008-crm';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
 const MIGRATIONS = [
@@ -23,6 +24,7 @@ const MIGRATIONS = [
   { name: '0006-delivery', ...m0006 },
   { name: '0006b-decision-via', ...m0006b },
   { name: '0007-wecom-state', ...m0007wecom },
+  { name: '0008-crm', ...m0008 },
 ];
 
 /** The names of every migration, in the order they run. */

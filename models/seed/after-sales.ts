@@ -1,3 +1,4 @@
+import { TASK_SOURCE } from '../../domain/tasks';
 import { docNumber, PREFIX, type SeedContext } from './context';
 import type { CustomerInfo } from './customers';
 import type { History } from './history';
@@ -143,10 +144,11 @@ export function seedAfterSales(ctx: SeedContext, org: Org, customers: CustomerIn
   for (const r of rng.sample(overdue, 8)) {
     const owner = (customers.find((c) => c.id === r.customerId) as CustomerInfo).ownerId;
     const number = String(plan.get('Receivable', r.id).number);
-    plan.add(
-      'Task',
-      task(ctx, owner, `催收逾期货款 ${number}（逾期 ${-r.dueDay} 天）`, 0, -r.dueDay > 30 ? 'high' : 'normal', 'receivable', r.id),
-    );
+    // asked by the dunning ladder, as the running system's collection tasks are: paying it off closes them
+    plan.add('Task', {
+      ...task(ctx, owner, `催收逾期货款 ${number}（逾期 ${-r.dueDay} 天）`, 0, -r.dueDay > 30 ? 'high' : 'normal', 'receivable', r.id),
+      source: TASK_SOURCE.dunning,
+    });
   }
   for (const o of h.orders.filter((x) => x.status === 'to_ship').slice(-5)) {
     plan.add(

@@ -22,6 +22,14 @@ export function docNumber(ctx: SeedContext, prefix: string, dayOffset: number): 
   return `${key}-${String(n).padStart(4, '0')}`;
 }
 
+/** Numbers counted per year, as leads and opportunities have them (LD-2026-0001). */
+export function yearNumber(ctx: SeedContext, prefix: string, dayOffset: number): string {
+  const key = `${prefix}-${ctx.cal.compact(dayOffset).slice(0, 4)}`;
+  const n = (ctx.counters.get(key) ?? 0) + 1;
+  ctx.counters.set(key, n);
+  return `${key}-${String(n).padStart(4, '0')}`;
+}
+
 /** Prefixes of the documents the seed numbers. */
 export const PREFIX = {
   salesOrder: 'SO',
@@ -36,4 +44,6 @@ export const PREFIX = {
   workOrder: 'WO',
   ticket: 'TK',
   return: 'RT',
+  lead: 'LD',
+  opportunity: 'OP',
 } as const;

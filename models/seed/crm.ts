@@ -1,4 +1,4 @@
-import type { SeedContext } from './context';
+import { PREFIX, type SeedContext, yearNumber } from './context';
 import type { CustomerInfo } from './customers';
 import { CITIES, companyName, mobileNumber, personName } from './names';
 import type { Org, Rep } from './organisation';
@@ -74,6 +74,7 @@ export function seedCrm(ctx: SeedContext, org: Org, customers: CustomerInfo[]): 
     const count = status === 'new' ? (rng.chance(0.3) ? 1 : 0) : rng.int(1, 4);
     const person = personName(rng);
     const leadId = ctx.plan.add('Lead', {
+      number: yearNumber(ctx, PREFIX.lead, created),
       companyName: company,
       contactName: person.name,
       mobile: mobileNumber(rng),
@@ -88,6 +89,8 @@ export function seedCrm(ctx: SeedContext, org: Org, customers: CustomerInfo[]): 
       ownerUserId: rep?.id ?? null,
       teamId: rep?.teamId ?? (city.region === '华南' ? org.teamId.华南 : org.teamId.华东),
       lastFollowUpAt: null,
+      nextFollowUpAt: null,
+      note: null,
       convertedCustomerId: target?.id ?? null,
       convertedOpportunityId: null,
       createdAt: ctx.cal.at(created, 9, rng.int(0, 59)),
@@ -98,7 +101,7 @@ export function seedCrm(ctx: SeedContext, org: Org, customers: CustomerInfo[]): 
     for (let k = 0; k < count && rep; k++) {
       const day = count === 1 ? last : Math.round(created + ((last - created) * (k + 1)) / count);
       const at = ctx.cal.at(Math.max(day, created), rng.int(9, 17), rng.int(0, 59));
-      ctx.plan.add('FollowUp', {
+      const followUp = ctx.plan.add('FollowUp', {
         leadId,
         customerId: null,
         userId: rep.id,
@@ -109,6 +112,7 @@ export function seedCrm(ctx: SeedContext, org: Org, customers: CustomerInfo[]): 
         createdAt: at,
       });
       lead.lastFollowUpAt = at;
+      lead.nextFollowUpAt = ctx.plan.get('FollowUp', followUp).nextFollowUpAt;
     }
     if (target) {
       const oppId = addOpportunity(ctx, rng, target, rng.pick(['won', 'negotiation', 'proposal'] as const), leadId);
@@ -153,6 +157,7 @@ function addOpportunity(ctx: SeedContext, rng: Rng, c: CustomerInfo, stage: Stag
   const close = closed ? -rng.int(10, 200) : rng.int(5, 90);
   const created = closed ? close - rng.int(15, 90) : -rng.int(5, 120);
   return ctx.plan.add('Opportunity', {
+    number: yearNumber(ctx, PREFIX.opportunity, created),
     customerId: c.id,
     leadId,
     name: rng.pick(OPPORTUNITY_NAMES).replace('{t}', rng.pick(TOPICS)),

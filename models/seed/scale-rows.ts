@@ -100,6 +100,8 @@ export function leadRow(rng: Rng, cal: Calendar, refs: ScaleRefs, id: number): R
   const followed = status === 'new' || !rep ? null : Math.min(0, created + rng.int(0, 60));
   return {
     id,
+    // seven digits from the id: never one the year's counter (four digits, models/sequence) draws
+    number: `LD-${cal.compact(created).slice(0, 4)}-${String(id).padStart(7, '0')}`,
     companyName: companyName(rng, city).name,
     contactName: personName(rng).name,
     mobile: mobileNumber(rng),
@@ -114,6 +116,8 @@ export function leadRow(rng: Rng, cal: Calendar, refs: ScaleRefs, id: number): R
     ownerUserId: rep?.id ?? null,
     teamId: rep?.teamId ?? null,
     lastFollowUpAt: followed === null ? null : cal.at(followed, rng.int(9, 17), rng.int(0, 59)),
+    nextFollowUpAt: null,
+    note: null,
     convertedCustomerId: status === 'converted' ? rng.pick(refs.customers).id : null,
     convertedOpportunityId: null,
     createdAt: cal.at(created, 9, id % 60),

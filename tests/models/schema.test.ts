@@ -14,6 +14,7 @@ const EXPECTED_TABLES = [
   'customers',
   'contacts',
   'leads',
+  'lead_assignment_pointers',
   'follow_ups',
   'opportunities',
   'products',
@@ -66,6 +67,8 @@ const EXPECTED_INDEXES: [string, string[]][] = [
   ['approval_decisions', ['approval_step_id']],
   ['contracts', ['status', 'end_date']],
   ['tasks', ['user_id', 'status', 'due_at']],
+  ['leads', ['number']],
+  ['opportunities', ['number']],
 ];
 
 describe.each(kinds)('schema on %s', (kind) => {

@@ -71,6 +71,7 @@ describe.each(kinds)('the scale seed on %s', (kind) => {
     expect(Number(hengtong[0]?.open)).toBe(4_800_000);
     // the application numbers on after the seeded ids
     const lead = await db.models.Lead.create({
+      number: 'LD-2026-9999',
       companyName: '测试线索',
       contactName: null,
       mobile: null,
