@@ -38,6 +38,7 @@ export const ACTIONS = [
   'approval.decide',
   'cost.view',
   'stock.view',
+  'user.bind',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -61,9 +62,11 @@ const TABLE: Record<Action, readonly (Scope | null)[]> = {
   'approval.decide': [_,     'team',  'all',    'all',   _,         _,          'all'],
   'cost.view':       [_,     'all',   'all',    'all',   _,         'all',      'all'],
   'stock.view':      ['all', 'all',   'all',    'all',   'all',     'all',      'all'],
+  // issuing a one-time code that binds someone's chat account to a user (B5)
+  'user.bind':       [_,     _,       _,        _,       _,         _,          'all'],
 };
 
-const UNSCOPED: ReadonlySet<Action> = new Set(['cost.view', 'stock.view']);
+const UNSCOPED: ReadonlySet<Action> = new Set(['cost.view', 'stock.view', 'user.bind']);
 const WIDTH: Record<Scope, number> = { own: 0, team: 1, all: 2 };
 
 /** The user as permissions see them: who, which role and team, and the role's rights in the books. */

@@ -1,10 +1,12 @@
 import { Op, type Transaction } from 'sequelize';
 import type { Db } from '../../models/db';
 import { handleAction } from '../actions';
+import { isTypedAction } from '../actions/typed';
 import { type Locale, type Reply, t } from '../cards/card';
-import { localeOf } from '../commands/grammar';
+import { localeOf, parseCommand } from '../commands/grammar';
 import { type BotDeps, handleText } from '../dispatch';
 import { pushTo, replaceCard } from '../outbox';
+import { redeemBindCode, WrongCodes } from './bind-code';
 
 /** A platform's message, decoded and verified by its adapter. */
 export interface InboundMessage {
@@ -51,6 +53,10 @@ export interface InboundOptions {
   log: InboundLog;
   /** platforms re-push a click with no answer after ~3 s (Lark, DingTalk), 5 s (WeCom) */
   clickAnswerMs?: number;
+  /** how a stranger gets access on this platform, told in the refusal; default: their mobile or email in the books */
+  howToBind?: { zh: string; en: string };
+  /** the sender's name on the platform, for the binding a code makes */
+  nameOf?(m: InboundMessage): Promise<string | null>;
 }
 
 const DEFAULT_CLICK_ANSWER_MS = 2_200;
@@ -71,6 +77,7 @@ const KEEP_CLICK_ANSWER_MS = 5 * 60_000;
 export class ChannelInbound {
   private readonly handling = new Set<string>();
   private readonly clickOutcomes = new Map<string, Promise<ClickOutcome>>();
+  private readonly wrongCodes = new WrongCodes();
 
   constructor(private readonly o: InboundOptions) {}
 
@@ -163,17 +170,17 @@ export class ChannelInbound {
       if (!who) return await this.refuse(m, locale);
       // an image, a file, a sticker: say what the bot reads, with an example
       const replies: Reply[] = m.text
-        ? await handleText(this.o.bot, { userLogin: who.login, text: m.text, messageId: `${channel}:${m.messageId}` })
+        ? await handleText(this.o.bot, { userLogin: who.login, text: m.text, messageId: `${channel}:${m.messageId}`, channel })
         : [{ kind: 'text', text: '我目前只能读文字消息（图片、文件、语音还看不懂）。\n例：A100还有多少 · 报价 华东机电 A100×100 · 帮助' }];
+      // a typed card action (同意 12) answers as its click does: the card redrawn where it is, not sent anew
+      const parsed = m.text ? parseCommand(m.text) : null;
+      const typed = parsed?.ok === true && isTypedAction(parsed.command);
       const replyTo = { messageId: m.messageId, chatId: m.chatId, chatType: m.chatType };
       await this.o.db.writeTx(async (transaction) => {
         for (const [i, reply] of replies.entries()) {
-          await pushTo(this.o.db, [who.id], reply, {
-            dedupeKey: `${channel}.reply:${m.messageId}:${i}`,
-            onlyChannel: channel,
-            replyTo,
-            transaction,
-          });
+          const dedupeKey = `${channel}.reply:${m.messageId}:${i}`;
+          if (typed && reply.kind === 'card') await replaceCard(this.o.db, [who.id], reply.card, { dedupeKey, transaction });
+          else await pushTo(this.o.db, [who.id], reply, { dedupeKey, onlyChannel: channel, replyTo, transaction });
         }
         await this.done(m.eventId, transaction);
       });
@@ -188,10 +195,15 @@ export class ChannelInbound {
   /** B5: a polite answer saying how to get access, nothing else runs, the admins told once per person */
   private async refuse(m: InboundMessage, locale: Locale): Promise<void> {
     const { zh, en } = this.o.label;
+    if (await this.bindByCode(m, locale)) return;
+    const how = this.o.howToBind ?? {
+      zh: `请联系管理员，在系统的用户资料中登记与${zh}一致的手机号或邮箱，之后即可直接使用；或向管理员索取绑定码，发送“绑定 123456”。`,
+      en: `Ask an administrator to record your ${en} mobile number or email on your user; then you can use it straight away. Or ask them for a bind code and send "bind 123456".`,
+    };
     const text = t(
       locale,
-      `您好！您的${zh}账号还没有开通本系统。请联系管理员，在系统的用户资料中登记与${zh}一致的手机号或邮箱，之后即可直接使用。`,
-      `Hello! Your ${en} account has no access to this system yet. Ask an administrator to record your ${en} mobile number or email on your user; then you can use it straight away.`,
+      `您好！您的${zh}账号还没有开通本系统。${how.zh}`,
+      `Hello! Your ${en} account has no access to this system yet. ${how.en}`,
     );
     await this.o.replyDirect(m, text);
     const admins = await this.o.db.models.User.findAll({ where: { roleCode: 'admin', active: true }, attributes: ['id'] });
@@ -200,12 +212,83 @@ export class ChannelInbound {
       admins.map((a) => a.id),
       {
         kind: 'text',
-        text: `${zh}用户 ${m.senderId} 向机器人发了消息，但没有匹配到系统用户（手机号、邮箱、工号）。如需开通，请在用户资料中登记其${zh}手机号或邮箱。`,
+        text: `${zh}用户 ${m.senderId} 向机器人发了消息，但没有匹配到系统用户（手机号、邮箱、工号）。如需开通，请在用户资料中登记其${zh}手机号或邮箱，或发送“绑定码 姓名”生成一次性绑定码。`,
       },
       { dedupeKey: `${this.o.channel}.unbound:${m.senderId}`, digest: 'alert' },
     );
     await this.done(m.eventId);
     this.o.log.warn(`${zh} ${this.o.channel}: unknown sender ${m.senderId} refused`);
+  }
+
+  /**
+   * `绑定 123456` from someone not yet bound: the code an admin issued binds this account
+   * (bot/channels/bind-code.ts). True when the message was a code, answered here.
+   */
+  private async bindByCode(m: InboundMessage, locale: Locale): Promise<boolean> {
+    const parsed = m.chatType === 'p2p' && m.text ? parseCommand(m.text) : null;
+    if (parsed?.ok !== true || parsed.command.kind !== 'bind') return false;
+    const channel = this.o.channel;
+    const answer = async (zh: string, en: string) => {
+      await this.o.replyDirect(m, t(locale, zh, en));
+      await this.done(m.eventId);
+    };
+    if (this.wrongCodes.blocked(m.senderId)) {
+      await answer(
+        '绑定码错误次数太多，请一小时后再试，或联系管理员',
+        'Too many wrong codes: try again in an hour, or ask an administrator',
+      );
+      return true;
+    }
+    const name = (await this.o.nameOf?.(m).catch(() => null)) ?? null;
+    const r = await redeemBindCode(this.o.db, {
+      code: parsed.command.code,
+      channel,
+      externalId: m.senderId,
+      displayName: name,
+      now: new Date(),
+    });
+    if (!r.ok) {
+      this.wrongCodes.count(m.senderId);
+      const why = {
+        unknown: ['绑定码不正确', 'that code is not right'],
+        expired: ['绑定码已过期', 'that code has expired'],
+        used: ['绑定码已被使用', 'that code has been used'],
+        inactive: ['该用户已停用', 'that user is inactive'],
+      }[r.why];
+      await answer(`${why[0]}，请向管理员重新索取`, `${why[1]}; ask an administrator for a new one`);
+      return true;
+    }
+    const { zh, en } = this.o.label;
+    await this.o.db.writeTx(async (transaction) => {
+      await pushTo(
+        this.o.db,
+        [r.userId],
+        {
+          kind: 'text',
+          text: t(
+            locale,
+            `绑定成功：您好，${r.name}！现在可以直接使用了，发送“帮助”查看命令。`,
+            `Bound: hello, ${r.name}! Send "help" to see what I can do.`,
+          ),
+        },
+        {
+          dedupeKey: `${channel}.reply:${m.messageId}:0`,
+          onlyChannel: channel,
+          replyTo: { messageId: m.messageId, chatId: m.chatId, chatType: m.chatType },
+          transaction,
+        },
+      );
+      if (r.issuedByUserId && r.issuedByUserId !== r.userId)
+        await pushTo(
+          this.o.db,
+          [r.issuedByUserId],
+          { kind: 'text', text: `${r.name} 已用绑定码绑定${zh}账号${name ? `（${name}）` : ''}` },
+          { dedupeKey: `${channel}.bound:${m.messageId}`, transaction },
+        );
+      await this.done(m.eventId, transaction);
+    });
+    this.o.log.info(`${zh} ${channel}: ${m.senderId} bound to ${r.login} by code (${en})`);
+    return true;
   }
 
   /** a click that took longer than its answer: its texts come as messages, its card updates in place */

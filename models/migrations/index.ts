@@ -9,6 +9,7 @@ import * as m0005b from './0005b-credit-approved';
 import * as m0005c from './0005c-outbox-seq';
 import * as m0006 from './0006-delivery';
 import * as m0006b from './0006b-decision-via';
+import * as m0007 from './0007-wechat';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
 const MIGRATIONS = [
@@ -21,6 +22,7 @@ const MIGRATIONS = [
   { name: '0005c-outbox-seq', ...m0005c },
   { name: '0006-delivery', ...m0006 },
   { name: '0006b-decision-via', ...m0006b },
+  { name: '0007-wechat', ...m0007 },
 ];
 
 /** The names of every migration, in the order they run. */

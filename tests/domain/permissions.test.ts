@@ -20,6 +20,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['rep',            'approval.decide', '✗ ✗ ✗'],
   ['rep',            'cost.view',       '✗ ✗ ✗'],
   ['rep',            'stock.view',      '✓ ✓ ✓'],
+  ['rep',            'user.bind',       '✗ ✗ ✗'],
 
   ['sales_manager',  'customer.view',   '✓ ✓ ✗'],
   ['sales_manager',  'quote.create',    '✓ ✓ ✗'],
@@ -32,6 +33,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['sales_manager',  'approval.decide', '✓ ✓ ✗'],
   ['sales_manager',  'cost.view',       '✓ ✓ ✓'],
   ['sales_manager',  'stock.view',      '✓ ✓ ✓'],
+  ['sales_manager',  'user.bind',       '✗ ✗ ✗'],
 
   ['sales_director', 'customer.view',   '✓ ✓ ✓'],
   ['sales_director', 'quote.create',    '✓ ✓ ✓'],
@@ -44,6 +46,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['sales_director', 'approval.decide', '✓ ✓ ✓'],
   ['sales_director', 'cost.view',       '✓ ✓ ✓'],
   ['sales_director', 'stock.view',      '✓ ✓ ✓'],
+  ['sales_director', 'user.bind',       '✗ ✗ ✗'],
 
   ['finance',        'customer.view',   '✓ ✓ ✓'],
   ['finance',        'quote.create',    '✗ ✗ ✗'],
@@ -56,6 +59,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['finance',        'approval.decide', '✓ ✓ ✓'],
   ['finance',        'cost.view',       '✓ ✓ ✓'],
   ['finance',        'stock.view',      '✓ ✓ ✓'],
+  ['finance',        'user.bind',       '✗ ✗ ✗'],
 
   ['warehouse',      'customer.view',   '✗ ✗ ✗'],
   ['warehouse',      'quote.create',    '✗ ✗ ✗'],
@@ -68,6 +72,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['warehouse',      'approval.decide', '✗ ✗ ✗'],
   ['warehouse',      'cost.view',       '✗ ✗ ✗'],
   ['warehouse',      'stock.view',      '✓ ✓ ✓'],
+  ['warehouse',      'user.bind',       '✗ ✗ ✗'],
 
   ['purchasing',     'customer.view',   '✗ ✗ ✗'],
   ['purchasing',     'quote.create',    '✗ ✗ ✗'],
@@ -80,6 +85,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['purchasing',     'approval.decide', '✗ ✗ ✗'],
   ['purchasing',     'cost.view',       '✓ ✓ ✓'],
   ['purchasing',     'stock.view',      '✓ ✓ ✓'],
+  ['purchasing',     'user.bind',       '✗ ✗ ✗'],
 
   ['admin',          'customer.view',   '✓ ✓ ✓'],
   ['admin',          'quote.create',    '✓ ✓ ✓'],
@@ -92,6 +98,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['admin',          'approval.decide', '✓ ✓ ✓'],
   ['admin',          'cost.view',       '✓ ✓ ✓'],
   ['admin',          'stock.view',      '✓ ✓ ✓'],
+  ['admin',          'user.bind',       '✓ ✓ ✓'],
 ];
 
 /** each role's rights as the demo company's roles table has them (models/seed/organisation.ts) */
