@@ -44,10 +44,12 @@ export async function rig<R extends { channel: Channel; routes: Koa.Middleware |
   log: HarnessLog,
   start: (bot: BotDeps) => Promise<R>,
   serve: boolean,
+  /** the dispatcher's clock and its waiting (a test of send limits over minutes gives a virtual clock) */
+  clock?: { now: () => number; sleep: (ms: number) => Promise<void> },
 ): Promise<ChannelRig & { running: R }> {
   const bot: BotDeps = { db: t.db, config, now: () => new Date(), log };
   const running = await start(bot);
-  const delivery = startDispatcher({ db: t.db, config, channels: [running.channel], log });
+  const delivery = startDispatcher({ db: t.db, config, channels: [running.channel], log, ...(clock ?? {}) });
   let server: Server | null = null;
   if (serve && running.routes) server = await listen(createHttpApp({ db: t.db }, running.routes), 0);
   return {
