@@ -55,7 +55,7 @@ async function answerText(deps: BotDeps, msg: IncomingText, locale: Locale): Pro
   if (!parsed.ok) return say(`${parsed.error.zh}\n例：${parsed.example.zh}`, `${parsed.error.en}\ne.g. ${parsed.example.en}`);
   const cmd = parsed.command;
   const now = deps.now();
-  if (isTypedAction(cmd)) return typedAction(deps, user, cmd, { messageId: msg.messageId, channel: msg.channel, locale });
+  if (isTypedAction(cmd)) return typedAction(deps, user, cmd, { messageId: msg.messageId, channel: msg.channel, locale, raw: msg.text });
   switch (cmd.kind) {
     case 'help':
       return helpCommand(cmd.topic, locale);

@@ -1,6 +1,7 @@
 import { type CardButton, type Locale, type Reply, t } from '../cards/card';
 import type { Command } from '../commands/grammar';
 import type { BotDeps } from '../dispatch';
+import { toHalfWidth } from '../text';
 import { type CardAction, handleAction } from './index';
 
 type Typed = Extract<Command, { kind: 'approve' | 'reject' | 'submit' | 'cancel' }>;
@@ -68,14 +69,27 @@ async function buttonOnTheirCard(deps: BotDeps, userId: number, cardId: string, 
   return null;
 }
 
+/**
+ * The reason as typed: the grammar reads a normalised text (commas become spaces), a reason is
+ * kept as the person wrote it, everything after the card's number.
+ */
+function reasonAsTyped(raw: string | undefined, parsed: string): string {
+  if (!raw || !parsed) return parsed;
+  // full-width digits are found in the half-width copy; it is the same length, so the cut is the same
+  const n = /\d+/.exec(toHalfWidth(raw));
+  const typed = n ? raw.slice(n.index + n[0].length).trim() : '';
+  return typed ? typed.slice(0, 500) : parsed;
+}
+
 /** A typed card action from this user: the click it stands for, run as one. */
 export async function typedAction(
   deps: BotDeps,
   user: { id: number; login: string },
   c: Typed,
-  o: { messageId: string; channel?: string; locale: Locale },
+  o: { messageId: string; channel?: string; locale: Locale; raw?: string },
 ): Promise<Reply[]> {
-  const { action, cardId, comment } = actionOf(c);
+  const { action, cardId, comment: parsed } = actionOf(c);
+  const comment = parsed ? reasonAsTyped(o.raw, parsed) : undefined;
   const button = await buttonOnTheirCard(deps, user.id, cardId, action);
   if (!button) {
     const what =

@@ -5,7 +5,7 @@ import { isTypedAction } from '../actions/typed';
 import { type Locale, type Reply, t } from '../cards/card';
 import { localeOf, parseCommand } from '../commands/grammar';
 import { type BotDeps, handleText } from '../dispatch';
-import { pushTo, replaceCard } from '../outbox';
+import { latestCardOf, pushTo, replaceCard } from '../outbox';
 import { redeemBindCode, WrongCodes } from './bind-code';
 
 /** A platform's message, decoded and verified by its adapter. */
@@ -176,11 +176,17 @@ export class ChannelInbound {
       const parsed = m.text ? parseCommand(m.text) : null;
       const typed = parsed?.ok === true && isTypedAction(parsed.command);
       const replyTo = { messageId: m.messageId, chatId: m.chatId, chatType: m.chatType };
+      // a decision's notice has redrawn their copy already (bot/notices): the same card is not redrawn twice
+      const drawn = new Set<number>();
+      for (const [i, r] of replies.entries())
+        if (typed && r.kind === 'card' && JSON.stringify(await latestCardOf(this.o.db, who.id, r.card.id)) === JSON.stringify(r.card))
+          drawn.add(i);
       await this.o.db.writeTx(async (transaction) => {
         for (const [i, reply] of replies.entries()) {
           const dedupeKey = `${channel}.reply:${m.messageId}:${i}`;
-          if (typed && reply.kind === 'card') await replaceCard(this.o.db, [who.id], reply.card, { dedupeKey, transaction });
-          else await pushTo(this.o.db, [who.id], reply, { dedupeKey, onlyChannel: channel, replyTo, transaction });
+          if (typed && reply.kind === 'card') {
+            if (!drawn.has(i)) await replaceCard(this.o.db, [who.id], reply.card, { dedupeKey, transaction });
+          } else await pushTo(this.o.db, [who.id], reply, { dedupeKey, onlyChannel: channel, replyTo, transaction });
         }
         await this.done(m.eventId, transaction);
       });
