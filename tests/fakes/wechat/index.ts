@@ -31,8 +31,8 @@ type MockRoom = ReturnType<mock.Mocker['createRoom']>;
  * The WeChat side of the tests: wechaty-puppet-mock (what the issue names for tests) holding
  * the bot's account, the company's people as contacts (a remark = the name the bot's account
  * gave them) and rooms, and recording every message the bot sends, as WeChat would deliver it.
- * A send can be held back after WeChat has taken it (`delay`), as a slow network holds the
- * answer. `serve()` puts the puppet behind wechaty-puppet-service's gRPC server on loopback,
+ * A send's answer can be held back after WeChat has taken it (`delayMs`), as a slow network
+ * holds it; and new sends can be held before WeChat takes them (`holding`). `serve()` puts the puppet behind wechaty-puppet-service's gRPC server on loopback,
  * without TLS, as a puppet service provider runs it, so that the real app (main.ts with
  * WECHATY_PUPPET=wechaty-puppet-service) connects to it from another process.
  */
@@ -45,6 +45,9 @@ export class FakeWeChat {
   endpoint = '';
   self: MockContact;
   delayMs = 0;
+  /** sends arriving now wait, not yet taken by WeChat, until `release` */
+  holding = false;
+  readonly held: ((go: boolean) => void)[] = [];
   /** the fake's clock, for the times sends are recorded at */
   clock: () => number = Date.now;
   private readonly contacts = new Map<string, MockContact>();
@@ -55,6 +58,7 @@ export class FakeWeChat {
     const fake = this;
     class RecordingPuppet extends PuppetMock {
       override async messageSendText(conversationId: string, text: string): Promise<void> {
+        if (fake.holding && !(await new Promise<boolean>((go) => fake.held.push(go)))) throw new Error('the connection was lost');
         // the mock stores the message before its promise resolves: read its id before another send runs
         const sending = super.messageSendText(conversationId, text);
         const id = [...fake.mocker.cacheMessagePayload.keys()].pop() as string;
@@ -81,6 +85,12 @@ export class FakeWeChat {
     const room = this.mocker.createRoom({ id: o.id, topic: o.topic, memberIdList: [this.self.id, ...o.members] } as never);
     this.rooms.set(o.id, room);
     return room;
+  }
+
+  /** lets the held sends through (`take`), or drops them as requests that never reached WeChat */
+  release(take: boolean): void {
+    this.holding = false;
+    for (const go of this.held.splice(0)) go(take);
   }
 
   /** logs the bot's account in (a QR code scanned) */
