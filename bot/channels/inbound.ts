@@ -6,7 +6,7 @@ import { type Locale, type Reply, t } from '../cards/card';
 import { localeOf, parseCommand } from '../commands/grammar';
 import { type BotDeps, handleText } from '../dispatch';
 import { latestCardOf, pushTo, replaceCard } from '../outbox';
-import { redeemBindCode, WrongCodes } from './bind-code';
+import { CodeBinding } from './code-binding';
 
 /** A platform's message, decoded and verified by its adapter. */
 export interface InboundMessage {
@@ -77,9 +77,11 @@ const KEEP_CLICK_ANSWER_MS = 5 * 60_000;
 export class ChannelInbound {
   private readonly handling = new Set<string>();
   private readonly clickOutcomes = new Map<string, Promise<ClickOutcome>>();
-  private readonly wrongCodes = new WrongCodes();
+  private readonly codes: CodeBinding;
 
-  constructor(private readonly o: InboundOptions) {}
+  constructor(private readonly o: InboundOptions) {
+    this.codes = new CodeBinding({ ...o, done: (eventId, t) => this.done(eventId, t) });
+  }
 
   /** resolves once the message is remembered; the answer follows through the outbox */
   async onMessage(m: InboundMessage, payload: unknown): Promise<void> {
@@ -201,7 +203,7 @@ export class ChannelInbound {
   /** B5: a polite answer saying how to get access, nothing else runs, the admins told once per person */
   private async refuse(m: InboundMessage, locale: Locale): Promise<void> {
     const { zh, en } = this.o.label;
-    if (await this.bindByCode(m, locale)) return;
+    if (await this.codes.answer(m, locale)) return;
     const how = this.o.howToBind ?? {
       zh: `请联系管理员，在系统的用户资料中登记与${zh}一致的手机号或邮箱，之后即可直接使用；或向管理员索取绑定码，发送“绑定 123456”。`,
       en: `Ask an administrator to record your ${en} mobile number or email on your user; then you can use it straight away. Or ask them for a bind code and send "bind 123456".`,
@@ -224,77 +226,6 @@ export class ChannelInbound {
     );
     await this.done(m.eventId);
     this.o.log.warn(`${zh} ${this.o.channel}: unknown sender ${m.senderId} refused`);
-  }
-
-  /**
-   * `绑定 123456` from someone not yet bound: the code an admin issued binds this account
-   * (bot/channels/bind-code.ts). True when the message was a code, answered here.
-   */
-  private async bindByCode(m: InboundMessage, locale: Locale): Promise<boolean> {
-    const parsed = m.chatType === 'p2p' && m.text ? parseCommand(m.text) : null;
-    if (parsed?.ok !== true || parsed.command.kind !== 'bind') return false;
-    const channel = this.o.channel;
-    const answer = async (zh: string, en: string) => {
-      await this.o.replyDirect(m, t(locale, zh, en));
-      await this.done(m.eventId);
-    };
-    if (this.wrongCodes.blocked(m.senderId)) {
-      await answer(
-        '绑定码错误次数太多，请一小时后再试，或联系管理员',
-        'Too many wrong codes: try again in an hour, or ask an administrator',
-      );
-      return true;
-    }
-    const name = (await this.o.nameOf?.(m).catch(() => null)) ?? null;
-    const r = await redeemBindCode(this.o.db, {
-      code: parsed.command.code,
-      channel,
-      externalId: m.senderId,
-      displayName: name,
-      now: new Date(),
-    });
-    if (!r.ok) {
-      this.wrongCodes.count(m.senderId);
-      const why = {
-        unknown: ['绑定码不正确', 'that code is not right'],
-        expired: ['绑定码已过期', 'that code has expired'],
-        used: ['绑定码已被使用', 'that code has been used'],
-        inactive: ['该用户已停用', 'that user is inactive'],
-      }[r.why];
-      await answer(`${why[0]}，请向管理员重新索取`, `${why[1]}; ask an administrator for a new one`);
-      return true;
-    }
-    const { zh, en } = this.o.label;
-    await this.o.db.writeTx(async (transaction) => {
-      await pushTo(
-        this.o.db,
-        [r.userId],
-        {
-          kind: 'text',
-          text: t(
-            locale,
-            `绑定成功：您好，${r.name}！现在可以直接使用了，发送“帮助”查看命令。`,
-            `Bound: hello, ${r.name}! Send "help" to see what I can do.`,
-          ),
-        },
-        {
-          dedupeKey: `${channel}.reply:${m.messageId}:0`,
-          onlyChannel: channel,
-          replyTo: { messageId: m.messageId, chatId: m.chatId, chatType: m.chatType },
-          transaction,
-        },
-      );
-      if (r.issuedByUserId && r.issuedByUserId !== r.userId)
-        await pushTo(
-          this.o.db,
-          [r.issuedByUserId],
-          { kind: 'text', text: `${r.name} 已用绑定码绑定${zh}账号${name ? `（${name}）` : ''}` },
-          { dedupeKey: `${channel}.bound:${m.messageId}`, transaction },
-        );
-      await this.done(m.eventId, transaction);
-    });
-    this.o.log.info(`${zh} ${channel}: ${m.senderId} bound to ${r.login} by code (${en})`);
-    return true;
   }
 
   /** a click that took longer than its answer: its texts come as messages, its card updates in place */

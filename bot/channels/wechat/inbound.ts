@@ -69,6 +69,8 @@ export class WeChatInbound {
     const recent = (this.strangers.get(m.senderId) ?? []).filter((at) => now - at < STRANGER_WINDOW_MS);
     if (recent.length >= STRANGER_ANSWERS) return;
     this.strangers.set(m.senderId, [...recent, now]);
+    if (this.strangers.size > 1000)
+      for (const [who, at] of this.strangers) if (at.every((x) => now - x >= STRANGER_WINDOW_MS)) this.strangers.delete(who);
     for (const part of splitText(text)) await this.o.account.sendText(m.chatId, part);
   }
 }
