@@ -104,6 +104,50 @@ export async function startApp(dataDir: string, opts: { readyTimeoutMs?: number;
   return { base, dataDir, pid: proc.pid as number, output, exited, stop };
 }
 
+/** The app against a fake platform that outlives it: started, restarted on the same data, closed with the fake. */
+export interface AppWorld {
+  app: RunningApp;
+  dataDir: string;
+  /** the app started again on the same data directory (after a crash or a stop) */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the app on a fresh data directory with `env`, waits for `connected` (the app reached
+ * the fake), and on failure closes the fake and removes the directory.
+ */
+export async function startAppWorld(o: {
+  prefix: string;
+  env: (dataDir: string) => Record<string, string>;
+  connected: (app: RunningApp) => Promise<unknown>;
+  closeFake: () => Promise<void>;
+}): Promise<AppWorld> {
+  const dataDir = freshDataDir(o.prefix);
+  const env = o.env(dataDir);
+  const world: AppWorld = {
+    dataDir,
+    app: undefined as unknown as RunningApp,
+    async restart() {
+      world.app = await startApp(dataDir, { env });
+      await o.connected(world.app);
+    },
+    async close() {
+      await world.app?.stop();
+      await o.closeFake();
+      removeDataDir(dataDir);
+    },
+  };
+  try {
+    await world.restart();
+  } catch (e) {
+    await o.closeFake();
+    removeDataDir(dataDir);
+    throw e;
+  }
+  return world;
+}
+
 /**
  * `npm run set-password -- <login> --password-stdin` as an admin runs it, against the database
  * `env` names (DATA_DIR or DATABASE_URL); resolves with its output, rejects when it fails.

@@ -1,5 +1,5 @@
 import { type FakeLark, type FakeMessage, type PushResult, startFakeLark } from '../fakes/lark';
-import { freshDataDir, type RunningApp, removeDataDir, startApp } from './app';
+import { type AppWorld, startAppWorld } from './app';
 import { buttonsOf, cardText, messagesShowing, statusOf } from './lark-cards';
 
 /**
@@ -46,21 +46,15 @@ export async function until<T>(
   }
 }
 
-export interface LarkWorld {
+export interface LarkWorld extends AppWorld {
   fake: FakeLark;
-  app: RunningApp;
-  dataDir: string;
   mode: 'ws' | 'webhook';
-  /** the app started again on the same data directory (after a crash or a stop) */
-  restart(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export async function startLarkWorld(mode: 'ws' | 'webhook', extraEnv: Record<string, string> = {}): Promise<LarkWorld> {
   const fake = await startFakeLark();
   for (const [login, name] of DEMO_PEOPLE) fake.addUser({ openId: openIdOf(login), name, email: `${login}@demo.q2c.cn` });
   fake.addGroupChat({ chatId: WAREHOUSE_CHAT, name: '仓库群', memberOpenIds: [openIdOf('chenjing')] });
-  const dataDir = freshDataDir('q2c-lark-e2e-');
   const env = {
     LARK_APP_ID: fake.appId,
     LARK_APP_SECRET: fake.appSecret,
@@ -70,30 +64,16 @@ export async function startLarkWorld(mode: 'ws' | 'webhook', extraEnv: Record<st
     LARK_MODE: mode,
     ...extraEnv,
   };
-  const world: LarkWorld = {
-    fake,
-    dataDir,
-    mode,
-    app: undefined as unknown as RunningApp,
-    async restart() {
-      world.app = await startApp(dataDir, { env });
-      if (mode === 'webhook') fake.useWebhook(`${world.app.base}/channels/lark/events`);
+  const world = await startAppWorld({
+    prefix: 'q2c-lark-e2e-',
+    env: () => env,
+    connected: async (app) => {
+      if (mode === 'webhook') fake.useWebhook(`${app.base}/channels/lark/events`);
       else await until('the long connection', () => fake.ws.connected > 0);
     },
-    async close() {
-      await world.app?.stop();
-      await fake.close();
-      removeDataDir(dataDir);
-    },
-  };
-  try {
-    await world.restart();
-  } catch (e) {
-    await fake.close();
-    removeDataDir(dataDir);
-    throw e;
-  }
-  return world;
+    closeFake: () => fake.close(),
+  });
+  return Object.assign(world, { fake, mode });
 }
 
 /** One person in their Lark client: what they type, what they click, what their chats show. */

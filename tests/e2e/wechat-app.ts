@@ -1,6 +1,6 @@
 import type { IncomingMessage, SentMessage } from '../fakes/wechat';
 import { FakeWeChat } from '../fakes/wechat';
-import { freshDataDir, type RunningApp, removeDataDir, startApp } from './app';
+import { type AppWorld, startAppWorld } from './app';
 import { DEMO_PEOPLE, matches, until } from './lark-app';
 
 export const wxidOf = (login: string) => `wx_${login}`;
@@ -22,12 +22,8 @@ export const FAST_LIMITS = JSON.stringify({
   updatesAsMessages: true,
 });
 
-export interface WeChatWorld {
+export interface WeChatWorld extends AppWorld {
   fake: FakeWeChat;
-  app: RunningApp;
-  dataDir: string;
-  restart(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /**
@@ -45,34 +41,18 @@ export async function startWeChatWorld(o: { noRemark?: string[]; env?: Record<st
   fake.addRoom({ id: WAREHOUSE_ROOM, topic: '仓库群', members: [wxidOf('chenjing')] });
   await fake.serve();
   fake.login();
-  const dataDir = freshDataDir('q2c-wechat-e2e-');
-  // the puppet service client keeps a payload cache under $HOME/.wechaty: the data directory's, here
-  const env = { ...fake.appEnv(), HOME: dataDir, Q2C_SEND_LIMITS__WECHATY: FAST_LIMITS, ...o.env };
-  const world: WeChatWorld = {
-    fake,
-    dataDir,
-    app: undefined as unknown as RunningApp,
-    async restart() {
-      world.app = await startApp(dataDir, { env });
-      await until('the app logged in to WeChat', async () => {
-        const h = (await (await fetch(`${world.app.base}/healthz`)).json()) as { channels?: { wechaty?: { loggedIn?: boolean } } };
+  const world = await startAppWorld({
+    prefix: 'q2c-wechat-e2e-',
+    // the puppet service client keeps a payload cache under $HOME/.wechaty: the data directory's, here
+    env: (dataDir) => ({ ...fake.appEnv(), HOME: dataDir, Q2C_SEND_LIMITS__WECHATY: FAST_LIMITS, ...o.env }),
+    connected: (app) =>
+      until('the app logged in to WeChat', async () => {
+        const h = (await (await fetch(`${app.base}/healthz`)).json()) as { channels?: { wechaty?: { loggedIn?: boolean } } };
         return h.channels?.wechaty?.loggedIn === true;
-      });
-    },
-    async close() {
-      await world.app?.stop();
-      await fake.close();
-      removeDataDir(dataDir);
-    },
-  };
-  try {
-    await world.restart();
-  } catch (e) {
-    await fake.close();
-    removeDataDir(dataDir);
-    throw e;
-  }
-  return world;
+      }),
+    closeFake: () => fake.close(),
+  });
+  return Object.assign(world, { fake });
 }
 
 /** One person in WeChat: what they type (to the bot or in a room), what their chats show. */
