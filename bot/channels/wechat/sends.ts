@@ -59,11 +59,13 @@ export class SendLedger {
       await ChannelSend.update({ state: 'echoed', messageId }, { where: { id: open.id } });
       return true;
     }
-    // the answer was first: the claim is sent already, the echo only brings its id
-    await ChannelSend.update(
-      { messageId },
-      { where: { channel: CHANNEL, conversationId, textDigest: digestOf(text), state: 'sent', messageId: null } },
-    );
+    // the answer was first: the newest such claim is sent already, the echo only brings its id
+    const sent = await ChannelSend.findOne({
+      where: { channel: CHANNEL, conversationId, textDigest: digestOf(text), state: 'sent', messageId: null },
+      order: [['id', 'DESC']],
+      attributes: ['id'],
+    });
+    if (sent) await ChannelSend.update({ messageId }, { where: { id: sent.id } });
     return false;
   }
 
