@@ -97,7 +97,7 @@ function apiRouter(deps: BotDeps, opts: { pollMs: number; heartbeatMs: number })
     // the page sends one id per typed message and the same id when it retries the request;
     // a client without ids gets one per request (a retry of it is then a new message)
     const messageId = m.messageId || randomUUID();
-    const replies = await handleText(deps, { userLogin, text: m.text, messageId });
+    const replies = await handleText(deps, { userLogin, text: m.text, messageId, channel: 'console' });
     ctx.body = { replies: replies.map(withHtml) };
   });
   router.post('/console/api/actions', async (ctx) => {

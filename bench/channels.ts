@@ -15,7 +15,7 @@
  *      buttons), by the click's answer (the card redrawn in place) or a PATCH, whichever first.
  *
  * Env: BENCH_LARK_RECIPIENTS (20), BENCH_LARK_PUSHES (50), BENCH_LARK_DECISIONS (40),
- * BENCH_LARK_DRIVERS (4), BENCH_LARK_CONCURRENCY (the app's delivery.concurrency), BENCH_ONLY=pushes|cards, BENCH_KEEP=1 (keep the app's data directory and log).
+ * BENCH_LARK_DRIVERS (4), BENCH_LARK_CONCURRENCY (the app's delivery.concurrency), BENCH_ONLY=pushes,cards,dingtalk,wecom,wechat (default: all), BENCH_KEEP=1 (keep the app's data directory and log).
  * The last two lines: lark_pushes_per_s=…, lark_card_update_p99_ms=…
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { pushTo } from '../bot/outbox';
 import type { AppConfig } from '../config';
 import { type FakeLark, type FakeMessage, startFakeLark } from '../tests/fakes/lark';
 import { openIdOf, startLarkHarness } from '../tests/helpers/lark-harness';
+import { wechatPushesSection } from './channels-wechat';
 import { wecomPushesSection } from './channels-wecom';
 import { quantile } from './load';
 import { startNode } from './processes';
@@ -33,7 +34,7 @@ const RECIPIENTS = Number(process.env.BENCH_LARK_RECIPIENTS ?? 20);
 const PUSHES = Number(process.env.BENCH_LARK_PUSHES ?? 50);
 const DECISIONS = Number(process.env.BENCH_LARK_DECISIONS ?? 40);
 const DRIVERS = Number(process.env.BENCH_LARK_DRIVERS ?? 4);
-const ONLY = (process.env.BENCH_ONLY ?? 'pushes,cards').split(',');
+const ONLY = (process.env.BENCH_ONLY ?? 'pushes,cards,dingtalk,wecom,wechat').split(',');
 const WARMUP_DECISIONS = 2;
 const QUOTE = '报价 华东机电 A100×100 折扣8%';
 const DEMO_LOGINS = ['zhangwei', 'lina', 'wangfang', 'liqiang', 'liuyang', 'chenjing', 'zhaolei', 'admin', 'chengang', 'sunli'];
@@ -295,6 +296,7 @@ async function main(): Promise<void> {
   if (ONLY.includes('pushes')) finals.push(await pushesSection());
   if (ONLY.includes('cards')) finals.push(await cardsSection());
   if (ONLY.includes('wecom')) finals.push(await wecomPushesSection());
+  if (ONLY.includes('wechat')) finals.push(await wechatPushesSection());
   for (const line of finals) console.log(line);
 }
 

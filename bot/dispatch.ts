@@ -2,8 +2,10 @@ import type { AppConfig } from '../config';
 import { businessDay } from '../domain/calendar';
 import { may } from '../domain/permissions';
 import type { Db } from '../models/db';
+import { isTypedAction, typedAction } from './actions/typed';
 import { answering, type ErrorLog } from './answer';
 import { type Locale, type Reply, t } from './cards/card';
+import { bindCodeCommand } from './commands/bind-code';
 import { customerCommand } from './commands/customer';
 import { followUpCommand } from './commands/follow-up';
 import { localeOf, parseCommand } from './commands/grammar';
@@ -40,6 +42,8 @@ export interface IncomingText {
   text: string;
   /** the platform's message id: makes a redelivered message idempotent */
   messageId: string;
+  /** the channel it came from (a typed card action records where it was decided) */
+  channel?: string;
 }
 
 export function handleText(deps: BotDeps, msg: IncomingText): Promise<Reply[]> {
@@ -55,6 +59,7 @@ async function answerText(deps: BotDeps, msg: IncomingText, locale: Locale): Pro
   if (!parsed.ok) return say(`${parsed.error.zh}\n例：${parsed.example.zh}`, `${parsed.error.en}\ne.g. ${parsed.example.en}`);
   const cmd = parsed.command;
   const now = deps.now();
+  if (isTypedAction(cmd)) return typedAction(deps, user, cmd, { messageId: msg.messageId, channel: msg.channel, locale, raw: msg.text });
   switch (cmd.kind) {
     case 'help':
       return helpCommand(cmd.topic, locale);
@@ -90,5 +95,10 @@ async function answerText(deps: BotDeps, msg: IncomingText, locale: Locale): Pro
     case 'ship':
       if (!may(user, 'shipment.record')) return say('只有仓库可以登记发货', 'Only the warehouse can ship');
       return shipCommand(deps.db, deps.flows, user, cmd, { messageId: msg.messageId, locale });
+    case 'bindcode':
+      return bindCodeCommand(deps.db, user, cmd.who, { now, locale });
+    case 'bind':
+      // whoever is asking is bound already (strangers are handled by the channel: bot/channels/inbound.ts)
+      return say(`您的账号已绑定为 ${user.name}，无需再绑定`, `This account is already bound to ${user.name}`);
   }
 }

@@ -45,7 +45,7 @@ export const defaults: AppConfig = {
   },
   // What each platform tolerates before it refuses or silently drops messages (ARCHITECTURE.md,
   // shared/reference/im-platforms.md): Lark 5/s per user and per chat, updates 50/s per app and
-  // 5/s per message; WeCom 30/min per member; DingTalk a daily budget per user.
+  // 5/s per message; WeCom 30/min per member; DingTalk a daily budget per user; WeChat below.
   sendLimits: {
     lark: {
       perRecipientPerSecond: 5,
@@ -74,14 +74,21 @@ export const defaults: AppConfig = {
       updatesPerAppPerSecond: 20,
       updatesPerMessagePerSecond: null,
     },
+    // Personal WeChat has no published limits, and accounts that send in bursts get restricted
+    // or banned (wechaty issues; README "WeChat"): one message a second at most, a sustained
+    // 20 a minute and 600 a day for the whole account, 6 a minute and 100 a day to one person,
+    // one a second to a group. Reminders are digests, so a busy day fits.
     wechaty: {
-      perRecipientPerSecond: null,
-      perRecipientPerMinute: 10,
-      perRecipientPerDay: null,
-      perChatPerSecond: null,
+      perRecipientPerSecond: 1,
+      perRecipientPerMinute: 6,
+      perRecipientPerDay: 100,
+      perChatPerSecond: 1,
       perAppPerSecond: 1,
+      perAppPerMinute: 20,
+      perAppPerDay: 600,
       updatesPerAppPerSecond: null,
       updatesPerMessagePerSecond: null,
+      updatesAsMessages: true,
     },
   },
   delivery: {
@@ -95,6 +102,7 @@ export const defaults: AppConfig = {
   },
   lark: { appId: '', appSecret: '', encryptKey: '', verificationToken: '', domain: 'https://open.feishu.cn', mode: 'ws' },
   wecom: { corpId: '', agentId: '', secret: '', token: '', aesKey: '', apiBase: 'https://qyapi.weixin.qq.com' },
+  wechaty: { puppet: '', puppetToken: '', serviceEndpoint: '', serviceNoTls: false, name: 'q2c-wechat' },
   dingtalk: {
     clientId: '',
     clientSecret: '',

@@ -57,8 +57,13 @@ const sendLimitSchema = z
     perRecipientPerDay: perLimit,
     perChatPerSecond: perLimit,
     perAppPerSecond: perLimit,
+    /** app-wide windows longer than a second (personal WeChat: a sustained pace, a daily budget); absent = none */
+    perAppPerMinute: perLimit.optional(),
+    perAppPerDay: perLimit.optional(),
     updatesPerAppPerSecond: perLimit,
     updatesPerMessagePerSecond: perLimit,
+    /** the platform cannot change a sent message (WeChat): an update goes as a new message and counts as one */
+    updatesAsMessages: z.boolean().optional(),
   })
   .strict();
 export type SendLimit = z.infer<typeof sendLimitSchema>;
@@ -185,6 +190,23 @@ export const configSchema = z
       .refine((w) => !w.corpId || (w.agentId && w.secret && w.token && w.aesKey), {
         message: 'expected WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_AES_KEY with WECOM_CORP_ID',
         path: ['corpId'],
+      }),
+    wechaty: z
+      .object({
+        /** the puppet package: wechaty-puppet-service (a token service), wechaty-puppet-mock (demo, tests), …; empty = no WeChat channel */
+        puppet: z.string().regex(/^$|^(@[\w.-]+\/)?[\w.-]+$/, 'expected a puppet package name such as wechaty-puppet-service, or empty'),
+        puppetToken: z.string(),
+        /** wechaty-puppet-service: host:port of the puppet service; empty = found from the token by the wechaty discovery service */
+        serviceEndpoint: z.string().regex(/^$|^[\w.-]+:\d+$/, 'expected host:port or empty'),
+        /** wechaty-puppet-service: plain gRPC without TLS (a service on this machine or behind a tunnel) */
+        serviceNoTls: z.boolean(),
+        /** the bot's name in wechaty's logs */
+        name: z.string().min(1),
+      })
+      .strict()
+      .refine((w) => w.puppet !== 'wechaty-puppet-service' || w.puppetToken, {
+        message: 'expected WECHATY_PUPPET_TOKEN with WECHATY_PUPPET=wechaty-puppet-service',
+        path: ['puppetToken'],
       }),
     dingtalk: z
       .object({

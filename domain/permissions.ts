@@ -51,6 +51,7 @@ export const ACTIONS = [
   'opportunity.edit',
   'task.view',
   'task.complete',
+  'user.bind',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -82,9 +83,11 @@ const TABLE: Record<Action, readonly (Scope | null)[]> = {
   'opportunity.edit': ['own', 'team',  'all',    _,       _,         _,          'all'],
   'task.view':       ['own', 'team',  'all',    'own',   'own',     'own',      'all'],
   'task.complete':   ['own', 'team',  'all',    'own',   'own',     'own',      'all'],
+  // issuing a one-time code that binds someone's chat account to a user (B5)
+  'user.bind':       [_,     _,       _,        _,       _,         _,          'all'],
 };
 
-const UNSCOPED: ReadonlySet<Action> = new Set(['cost.view', 'stock.view']);
+const UNSCOPED: ReadonlySet<Action> = new Set(['cost.view', 'stock.view', 'user.bind']);
 const WIDTH: Record<Scope, number> = { own: 0, team: 1, all: 2 };
 
 /** The user as permissions see them: who, which role and team, and the role's rights in the books. */

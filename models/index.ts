@@ -1,7 +1,9 @@
 import type { Sequelize } from 'sequelize';
 import { defineApproval } from './approval';
 import { defineAuditLog } from './audit-log';
+import { defineBindCode } from './bind-code';
 import { defineChannelEvent } from './channel-event';
+import { defineChannelSend } from './channel-send';
 import { defineConsoleSession } from './console-session';
 import { defineContract } from './contract';
 import { defineCustomer } from './customer';
@@ -60,6 +62,8 @@ export function defineModels(sequelize: Sequelize) {
     ...defineOutbox(sequelize),
     ...defineDelivery(sequelize),
     ...defineChannelEvent(sequelize),
+    ...defineChannelSend(sequelize),
+    ...defineBindCode(sequelize),
     ...defineConsoleSession(sequelize),
     ...defineFlowSignal(sequelize),
     ...defineSequence(sequelize),

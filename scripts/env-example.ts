@@ -61,6 +61,13 @@ const HELP: Record<string, string> = {
   'wecom.token': "Token of the app's API receiving settings (接收消息 → 设置API接收); callback: GET/POST /channels/wecom/callback",
   'wecom.aesKey': 'EncodingAESKey (43 characters) of the same page',
   'wecom.apiBase': 'https://qyapi.weixin.qq.com, or a base URL (tests)',
+  'wechaty.puppet':
+    'WeChat (personal account) through wechaty: the puppet package, wechaty-puppet-service for a token service; wechaty-puppet-mock = an offline demo; empty = no WeChat channel',
+  'wechaty.puppetToken': 'the puppet token (wechaty-puppet-service: the token your puppet service provider gave you)',
+  'wechaty.serviceEndpoint':
+    'wechaty-puppet-service: host:port of the service; empty = looked up from the token by the wechaty discovery service (internet)',
+  'wechaty.serviceNoTls': 'wechaty-puppet-service: plain gRPC without TLS (a service on this machine or behind a tunnel) (true/false)',
+  'wechaty.name': "the bot's name in wechaty's logs",
   'dingtalk.clientId': 'DingTalk app Client ID (AppKey) of the enterprise internal app; empty = no DingTalk channel',
   'dingtalk.clientSecret': 'DingTalk app Client Secret (AppSecret); also the key of the HTTP callback signature',
   'dingtalk.robotCode': 'the robot code of the app (for internal apps the same as the Client ID; empty = Client ID)',

@@ -26,6 +26,8 @@ export interface PlatformLookups {
   person(externalId: string): Promise<PlatformPerson | null>;
   /** their id on the platform, found by what the books know of them; null when not there */
   find(user: ChannelUser): Promise<{ externalId: string; by: string } | null>;
+  /** whether `find` has anything to go by for this user; default: an email or a mobile */
+  canFind?(user: ChannelUser): boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export class ChannelDirectory {
       order: [['id', 'DESC']],
     });
     if (bound) return bound.externalId;
-    if (!user.email && !user.mobile) return null;
+    if (!(this.lookups.canFind?.(user) ?? (!!user.email || !!user.mobile))) return null;
     if (this.recentlyMissed(`user:${user.id}`)) return null;
     const found = await this.lookups.find(user);
     if (!found) {

@@ -1,10 +1,12 @@
 import { Op, type Transaction } from 'sequelize';
 import type { Db } from '../../models/db';
 import { handleAction } from '../actions';
+import { isTypedAction } from '../actions/typed';
 import { type Locale, type Reply, t } from '../cards/card';
-import { localeOf } from '../commands/grammar';
+import { localeOf, parseCommand } from '../commands/grammar';
 import { type BotDeps, handleText } from '../dispatch';
-import { pushTo, replaceCard } from '../outbox';
+import { latestCardOf, pushTo, replaceCard } from '../outbox';
+import { CodeBinding } from './code-binding';
 
 /** A platform's message, decoded and verified by its adapter. */
 export interface InboundMessage {
@@ -51,6 +53,10 @@ export interface InboundOptions {
   log: InboundLog;
   /** platforms re-push a click with no answer after ~3 s (Lark, DingTalk), 5 s (WeCom) */
   clickAnswerMs?: number;
+  /** how a stranger gets access on this platform, told in the refusal; default: their mobile or email in the books */
+  howToBind?: { zh: string; en: string };
+  /** the sender's name on the platform, for the binding a code makes */
+  nameOf?(m: InboundMessage): Promise<string | null>;
 }
 
 const DEFAULT_CLICK_ANSWER_MS = 2_200;
@@ -71,8 +77,11 @@ const KEEP_CLICK_ANSWER_MS = 5 * 60_000;
 export class ChannelInbound {
   private readonly handling = new Set<string>();
   private readonly clickOutcomes = new Map<string, Promise<ClickOutcome>>();
+  private readonly codes: CodeBinding;
 
-  constructor(private readonly o: InboundOptions) {}
+  constructor(private readonly o: InboundOptions) {
+    this.codes = new CodeBinding({ ...o, done: (eventId, t) => this.done(eventId, t) });
+  }
 
   /** resolves once the message is remembered; the answer follows through the outbox */
   async onMessage(m: InboundMessage, payload: unknown): Promise<void> {
@@ -163,17 +172,23 @@ export class ChannelInbound {
       if (!who) return await this.refuse(m, locale);
       // an image, a file, a sticker: say what the bot reads, with an example
       const replies: Reply[] = m.text
-        ? await handleText(this.o.bot, { userLogin: who.login, text: m.text, messageId: `${channel}:${m.messageId}` })
+        ? await handleText(this.o.bot, { userLogin: who.login, text: m.text, messageId: `${channel}:${m.messageId}`, channel })
         : [{ kind: 'text', text: '我目前只能读文字消息（图片、文件、语音还看不懂）。\n例：A100还有多少 · 报价 华东机电 A100×100 · 帮助' }];
+      // a typed card action (同意 12) answers as its click does: the card redrawn where it is, not sent anew
+      const parsed = m.text ? parseCommand(m.text) : null;
+      const typed = parsed?.ok === true && isTypedAction(parsed.command);
       const replyTo = { messageId: m.messageId, chatId: m.chatId, chatType: m.chatType };
+      // a decision's notice has redrawn their copy already (bot/notices): the same card is not redrawn twice
+      const drawn = new Set<number>();
+      for (const [i, r] of replies.entries())
+        if (typed && r.kind === 'card' && JSON.stringify(await latestCardOf(this.o.db, who.id, r.card.id)) === JSON.stringify(r.card))
+          drawn.add(i);
       await this.o.db.writeTx(async (transaction) => {
         for (const [i, reply] of replies.entries()) {
-          await pushTo(this.o.db, [who.id], reply, {
-            dedupeKey: `${channel}.reply:${m.messageId}:${i}`,
-            onlyChannel: channel,
-            replyTo,
-            transaction,
-          });
+          const dedupeKey = `${channel}.reply:${m.messageId}:${i}`;
+          if (typed && reply.kind === 'card') {
+            if (!drawn.has(i)) await replaceCard(this.o.db, [who.id], reply.card, { dedupeKey, transaction });
+          } else await pushTo(this.o.db, [who.id], reply, { dedupeKey, onlyChannel: channel, replyTo, transaction });
         }
         await this.done(m.eventId, transaction);
       });
@@ -188,10 +203,15 @@ export class ChannelInbound {
   /** B5: a polite answer saying how to get access, nothing else runs, the admins told once per person */
   private async refuse(m: InboundMessage, locale: Locale): Promise<void> {
     const { zh, en } = this.o.label;
+    if (await this.codes.answer(m, locale)) return;
+    const how = this.o.howToBind ?? {
+      zh: `请联系管理员，在系统的用户资料中登记与${zh}一致的手机号或邮箱，之后即可直接使用；或向管理员索取绑定码，发送“绑定 123456”。`,
+      en: `Ask an administrator to record your ${en} mobile number or email on your user; then you can use it straight away. Or ask them for a bind code and send "bind 123456".`,
+    };
     const text = t(
       locale,
-      `您好！您的${zh}账号还没有开通本系统。请联系管理员，在系统的用户资料中登记与${zh}一致的手机号或邮箱，之后即可直接使用。`,
-      `Hello! Your ${en} account has no access to this system yet. Ask an administrator to record your ${en} mobile number or email on your user; then you can use it straight away.`,
+      `您好！您的${zh}账号还没有开通本系统。${how.zh}`,
+      `Hello! Your ${en} account has no access to this system yet. ${how.en}`,
     );
     await this.o.replyDirect(m, text);
     const admins = await this.o.db.models.User.findAll({ where: { roleCode: 'admin', active: true }, attributes: ['id'] });
@@ -200,7 +220,7 @@ export class ChannelInbound {
       admins.map((a) => a.id),
       {
         kind: 'text',
-        text: `${zh}用户 ${m.senderId} 向机器人发了消息，但没有匹配到系统用户（手机号、邮箱、工号）。如需开通，请在用户资料中登记其${zh}手机号或邮箱。`,
+        text: `${zh}用户 ${m.senderId} 向机器人发了消息，但没有匹配到系统用户（手机号、邮箱、工号）。如需开通，请在用户资料中登记其${zh}手机号或邮箱，或发送“绑定码 姓名”生成一次性绑定码。`,
       },
       { dedupeKey: `${this.o.channel}.unbound:${m.senderId}`, digest: 'alert' },
     );

@@ -6,6 +6,7 @@ import type { BotDeps } from '../dispatch';
 import { startDingTalk } from './dingtalk';
 import { startLark } from './lark';
 import type { Log } from './lark/sdk-logger';
+import { startWeChat } from './wechat';
 import { startWeCom } from './wecom';
 
 /** One chat platform as the composition root sees it once started. */
@@ -34,6 +35,12 @@ const STARTERS: { name: string; label: string; start: Starter; mode: (c: AppConf
     mode: (c) => (c.dingtalk.mode === 'stream' ? 'Stream 长连接 long connection' : 'HTTP POST /channels/dingtalk/events'),
   },
   { name: 'wecom', label: '企业微信 WeCom', start: startWeCom, mode: () => 'callback GET/POST /channels/wecom/callback' },
+  {
+    name: 'wechaty',
+    label: '微信 WeChat',
+    start: startWeChat,
+    mode: (c) => `wechaty ${c.wechaty.puppet}${c.wechaty.serviceEndpoint ? ` @ ${c.wechaty.serviceEndpoint}` : ''}`,
+  },
 ];
 
 /**

@@ -74,10 +74,59 @@ export function parseCommand(input: string): ParseResult {
       return parseOpportunities(tokens);
     case 'advance':
       return parseAdvance(rest);
+    case 'approve':
+    case 'reject':
+    case 'submit':
+    case 'cancel':
+      return parseCardReply(kind, rest);
+    case 'bindcode':
+      if (!rest) return fail(kind, '缺少同事的姓名、登录名或工号', 'missing the colleague’s name, login or employee number');
+      return { ok: true, command: { kind, who: rest } };
+    case 'bind': {
+      const code = /^(\d{6})$/.exec(rest.replace(/\s+/g, ''))?.[1];
+      if (!code) return fail(kind, '绑定码是 6 位数字，请向管理员索取', 'a bind code has 6 digits; ask an administrator for one');
+      return { ok: true, command: { kind, code } };
+    }
     case 'help': {
       const topic = tokens[0] ? (splitCommandWord(tokens[0])?.kind ?? null) : null;
       return { ok: true, command: { kind, topic } };
     }
+  }
+}
+
+/**
+ * A card's button typed as text: 同意 12, 驳回 12 理由, 提交 5, 取消报价 5, 取消订单 7 理由 (the number
+ * is the one the card shows). A rejection needs its reason: the person is asked for it.
+ */
+function parseCardReply(kind: 'approve' | 'reject' | 'submit' | 'cancel', rest: string): ParseResult {
+  let text = rest;
+  let what: 'quote' | 'order' | null = null;
+  if (kind === 'cancel') {
+    const target = /^(报价单?|订单|quote|order)\s*/i.exec(text);
+    if (!target) return fail(kind, '要取消报价还是订单？', 'cancel a quote or an order?');
+    what = /^(报价|quote)/i.test(target[1] as string) ? 'quote' : 'order';
+    text = text.slice(target[0].length);
+  }
+  const m = /^#?(\d{1,9})(?:\s+|$)(.*)$/.exec(text);
+  if (!m) return fail(kind, '请写明卡片上的编号', 'give the number shown on the card');
+  const n = Number(m[1]);
+  const reason = (m[2] ?? '').trim();
+  switch (kind) {
+    case 'approve':
+      return { ok: true, command: { kind, n } };
+    case 'submit':
+      return { ok: true, command: { kind, n } };
+    case 'reject':
+      if (!reason)
+        return {
+          ok: false,
+          kind,
+          error: { zh: '请写明驳回理由', en: 'please give the reason' },
+          example: { zh: `驳回 ${n} 折扣超出本季度政策`, en: `reject ${n} discount is over this quarter’s policy` },
+        };
+      return { ok: true, command: { kind, n, reason: reason.slice(0, 500) } };
+    case 'cancel':
+      return { ok: true, command: { kind, what: what as 'quote' | 'order', n, reason: reason.slice(0, 500) } };
   }
 }
 

@@ -40,7 +40,16 @@ export type Command =
   | { kind: 'convert'; target: string; name: string | null; amountFen: number | null }
   | { kind: 'opportunities'; query: string | null }
   | { kind: 'advance'; opportunityNo: string; stage: Stage; reason: string | null }
-  | { kind: 'help'; topic: CommandKind | null };
+  | { kind: 'help'; topic: CommandKind | null }
+  /** a card's button typed as text (WeChat has no buttons; anyone may type it): bot/actions/typed.ts */
+  | { kind: 'approve'; n: number }
+  | { kind: 'reject'; n: number; reason: string }
+  | { kind: 'submit'; n: number }
+  | { kind: 'cancel'; what: 'quote' | 'order'; n: number; reason: string }
+  /** an administrator issues a one-time code that binds someone's chat account (B5) */
+  | { kind: 'bindcode'; who: string }
+  /** the code sent back by the person it is for */
+  | { kind: 'bind'; code: string };
 
 export type LeadSource = (typeof LEAD_SOURCE.values)[number];
 /** the statuses a follow-up may set: what the customer said; 已转化 comes only from 转化 */
@@ -142,6 +151,39 @@ export const COMMANDS: Record<CommandKind, { words: string[]; example: Bilingual
       zh: '推进商机：初步接触 → 需求分析 → 方案报价 → 商务谈判 → 赢单/输单（输单写原因）',
       en: 'move an opportunity: initial → needs → proposal → negotiation → won/lost (lost needs a reason)',
     },
+  },
+  approve: {
+    words: ['同意', '批准', 'approve'],
+    example: { zh: '同意 12', en: 'approve 12' },
+    summary: { zh: '同意审批（编号见审批卡片）', en: 'approve (the number is on the approval card)' },
+  },
+  reject: {
+    words: ['驳回', '拒绝', 'reject'],
+    example: { zh: '驳回 12 折扣超出本季度政策', en: 'reject 12 discount is over this quarter’s policy' },
+    summary: { zh: '驳回审批，写明理由', en: 'reject, with the reason' },
+  },
+  submit: {
+    words: ['提交审批', '提交', 'submit'],
+    example: { zh: '提交 5', en: 'submit 5' },
+    summary: { zh: '报价提交审批（编号见报价卡片）', en: 'submit a quote for approval (the number is on the quote card)' },
+  },
+  cancel: {
+    words: ['取消', 'cancel'],
+    example: { zh: '取消报价 5　或　取消订单 7 客户改期', en: 'cancel quote 5  or  cancel order 7 customer postponed' },
+    summary: { zh: '取消报价或订单', en: 'cancel a quote or an order' },
+  },
+  bindcode: {
+    words: ['绑定码', 'bindcode', 'bind-code'],
+    example: { zh: '绑定码 张伟', en: 'bindcode zhangwei' },
+    summary: {
+      zh: '管理员：生成一次性绑定码，让同事绑定微信等聊天账号',
+      en: 'admin: a one-time code that binds a colleague’s chat account',
+    },
+  },
+  bind: {
+    words: ['绑定', 'bind'],
+    example: { zh: '绑定 123456', en: 'bind 123456' },
+    summary: { zh: '用管理员给的绑定码绑定本账号', en: 'bind this account with the code an admin gave you' },
   },
   help: {
     words: ['帮助', '菜单', '怎么用', '使用说明', '?', '？', 'help', 'menu'],

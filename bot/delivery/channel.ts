@@ -33,6 +33,11 @@ export interface Outbound {
   replyTo: ReplyTarget | null;
   /** card updates: every message that shows this card to this recipient */
   messageIds: string[];
+  /**
+   * A send that takes several messages on the platform (a text too long for one) calls this
+   * before each one after the first: it waits for room under the limits and takes it.
+   */
+  pace?: () => Promise<void>;
 }
 
 export interface Channel {

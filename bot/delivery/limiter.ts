@@ -71,7 +71,7 @@ const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 
 /** the app-wide windows of a send (the first of what windowsFor gives) */
-export const appWide = (windows: readonly Window[]): Window[] => windows.filter((w) => /:(app|updates)$/.test(w.key));
+export const appWide = (windows: readonly Window[]): Window[] => windows.filter((w) => /:(app|updates)(:[md])?$/.test(w.key));
 
 /** The windows one send falls in, from the channel's configured limits. */
 export function windowsFor(limits: SendLimit, t: SendTarget, marginMs: number): Window[] {
@@ -86,6 +86,8 @@ export function windowsFor(limits: SendLimit, t: SendTarget, marginMs: number): 
     return out;
   }
   add('app', limits.perAppPerSecond ?? Number.MAX_SAFE_INTEGER, SECOND);
+  add('app:m', limits.perAppPerMinute ?? null, MINUTE);
+  add('app:d', limits.perAppPerDay ?? null, DAY);
   if (t.chat) add(`chat:${t.chat}`, limits.perChatPerSecond, SECOND);
   else if (t.recipient) {
     add(`to:${t.recipient}:s`, limits.perRecipientPerSecond, SECOND);

@@ -104,7 +104,7 @@ export async function deliverOne(ctx: SendCtx, d: DueDelivery): Promise<Outcome>
     reply = (await digestReply(db, d.id, d.digest)) ?? reply;
   }
   const windows =
-    kind === 'card_update'
+    kind === 'card_update' && !ctx.limits.updatesAsMessages
       ? windowsFor(ctx.limits, { channel: d.channel, kind: 'update', messageIds }, ctx.marginMs)
       : windowsFor(
           ctx.limits,
@@ -117,7 +117,16 @@ export async function deliverOne(ctx: SendCtx, d: DueDelivery): Promise<Outcome>
         );
   await ctx.gate(windows);
   try {
-    const res = await ctx.channel.send({ deliveryId: d.id, uuid: `d-${d.id}`, kind, reply, externalId, replyTo: d.replyTo, messageIds });
+    const res = await ctx.channel.send({
+      deliveryId: d.id,
+      uuid: `d-${d.id}`,
+      kind,
+      reply,
+      externalId,
+      replyTo: d.replyTo,
+      messageIds,
+      pace: () => ctx.gate(windows),
+    });
     await db.models.Delivery.update(
       { state: 'sent', platformMessageId: res.platformMessageId ?? messageIds[0] ?? null, sentAt: new Date(), lastError: null },
       { where: { id: d.id, state: 'pending' } },

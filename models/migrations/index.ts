@@ -9,6 +9,7 @@ import * as m0005b from './0005b-credit-approved';
 import * as m0005c from './0005c-outbox-seq';
 import * as m0006 from './0006-delivery';
 import * as m0006b from './0006b-decision-via';
+import * as m0007 from './0007-wechat';
 import * as m0007wecom from './0007-wecom-state';
 import * as m0008 from './0008-crm';
 
@@ -24,6 +25,7 @@ const MIGRATIONS = [
   { name: '0006-delivery', ...m0006 },
   { name: '0006b-decision-via', ...m0006b },
   { name: '0007-wecom-state', ...m0007wecom },
+  { name: '0007-wechat', ...m0007 },
   { name: '0008-crm', ...m0008 },
 ];
 

@@ -28,6 +28,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['rep',            'opportunity.edit', '✓ ✗ ✗'],
   ['rep',            'task.view',       '✓ ✗ ✗'],
   ['rep',            'task.complete',   '✓ ✗ ✗'],
+  ['rep',            'user.bind',       '✗ ✗ ✗'],
 
   ['sales_manager',  'customer.view',   '✓ ✓ ✗'],
   ['sales_manager',  'quote.create',    '✓ ✓ ✗'],
@@ -48,6 +49,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['sales_manager',  'opportunity.edit', '✓ ✓ ✗'],
   ['sales_manager',  'task.view',       '✓ ✓ ✗'],
   ['sales_manager',  'task.complete',   '✓ ✓ ✗'],
+  ['sales_manager',  'user.bind',       '✗ ✗ ✗'],
 
   ['sales_director', 'customer.view',   '✓ ✓ ✓'],
   ['sales_director', 'quote.create',    '✓ ✓ ✓'],
@@ -68,6 +70,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['sales_director','opportunity.edit','✓ ✓ ✓'],
   ['sales_director','task.view',       '✓ ✓ ✓'],
   ['sales_director','task.complete',   '✓ ✓ ✓'],
+  ['sales_director', 'user.bind',       '✗ ✗ ✗'],
 
   ['finance',        'customer.view',   '✓ ✓ ✓'],
   ['finance',        'quote.create',    '✗ ✗ ✗'],
@@ -88,6 +91,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['finance',        'opportunity.edit', '✗ ✗ ✗'],
   ['finance',        'task.view',       '✓ ✗ ✗'],
   ['finance',        'task.complete',   '✓ ✗ ✗'],
+  ['finance',        'user.bind',       '✗ ✗ ✗'],
 
   ['warehouse',      'customer.view',   '✗ ✗ ✗'],
   ['warehouse',      'quote.create',    '✗ ✗ ✗'],
@@ -108,6 +112,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['warehouse',      'opportunity.edit', '✗ ✗ ✗'],
   ['warehouse',      'task.view',       '✓ ✗ ✗'],
   ['warehouse',      'task.complete',   '✓ ✗ ✗'],
+  ['warehouse',      'user.bind',       '✗ ✗ ✗'],
 
   ['purchasing',     'customer.view',   '✗ ✗ ✗'],
   ['purchasing',     'quote.create',    '✗ ✗ ✗'],
@@ -128,6 +133,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['purchasing',     'opportunity.edit', '✗ ✗ ✗'],
   ['purchasing',     'task.view',       '✓ ✗ ✗'],
   ['purchasing',     'task.complete',   '✓ ✗ ✗'],
+  ['purchasing',     'user.bind',       '✗ ✗ ✗'],
 
   ['admin',          'customer.view',   '✓ ✓ ✓'],
   ['admin',          'quote.create',    '✓ ✓ ✓'],
@@ -148,6 +154,7 @@ const TABLE: readonly (readonly [string, Action, string])[] = [
   ['admin',          'opportunity.edit', '✓ ✓ ✓'],
   ['admin',          'task.view',       '✓ ✓ ✓'],
   ['admin',          'task.complete',   '✓ ✓ ✓'],
+  ['admin',          'user.bind',       '✓ ✓ ✓'],
 ];
 
 /** each role's rights as the demo company's roles table has them (models/seed/organisation.ts) */

@@ -104,6 +104,7 @@ export async function startApp(dataDir: string, opts: { readyTimeoutMs?: number;
   return { base, dataDir, pid: proc.pid as number, output, exited, stop };
 }
 
+/** The app against a fake platform that outlives it: started, restarted on the same data, closed with the fake. */
 export interface AppWorld {
   app: RunningApp;
   dataDir: string;
@@ -113,23 +114,23 @@ export interface AppWorld {
 }
 
 /**
- * The app against a chat platform's fake that outlives it: started with `env` on a data
- * directory of its own and `connect`ed to the fake after every start (a webhook address, a
- * long connection), started again on the same directory by `restart`, closed with the fake.
+ * Starts the app on a fresh data directory with `env`, waits for `connected` (the app reached
+ * the fake), and on failure closes the fake and removes the directory.
  */
-export async function appWorld(o: {
+export async function startAppWorld(o: {
   prefix: string;
-  env: Record<string, string>;
-  connect: (app: RunningApp) => Promise<void>;
+  env: (dataDir: string) => Record<string, string>;
+  connected: (app: RunningApp) => Promise<unknown>;
   closeFake: () => Promise<void>;
 }): Promise<AppWorld> {
   const dataDir = freshDataDir(o.prefix);
+  const env = o.env(dataDir);
   const world: AppWorld = {
     dataDir,
     app: undefined as unknown as RunningApp,
     async restart() {
-      world.app = await startApp(dataDir, { env: o.env });
-      await o.connect(world.app);
+      world.app = await startApp(dataDir, { env });
+      await o.connected(world.app);
     },
     async close() {
       await world.app?.stop();

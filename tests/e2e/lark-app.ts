@@ -1,5 +1,5 @@
 import { type FakeLark, type FakeMessage, type PushResult, startFakeLark } from '../fakes/lark';
-import { type AppWorld, appWorld } from './app';
+import { type AppWorld, startAppWorld } from './app';
 import { buttonsOf, cardText, messagesShowing, statusOf } from './lark-cards';
 
 /**
@@ -64,10 +64,10 @@ export async function startLarkWorld(mode: 'ws' | 'webhook', extraEnv: Record<st
     LARK_MODE: mode,
     ...extraEnv,
   };
-  const world = await appWorld({
+  const world = await startAppWorld({
     prefix: 'q2c-lark-e2e-',
-    env,
-    connect: async (app) => {
+    env: () => env,
+    connected: async (app) => {
       if (mode === 'webhook') fake.useWebhook(`${app.base}/channels/lark/events`);
       else await until('the long connection', () => fake.ws.connected > 0);
     },

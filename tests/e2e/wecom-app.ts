@@ -1,5 +1,5 @@
 import { type FakeWeCom, type FakeWeComMessage, startFakeWeCom } from '../fakes/wecom';
-import { type AppWorld, appWorld } from './app';
+import { type AppWorld, startAppWorld } from './app';
 import { DEMO_PEOPLE, matches, until, WAIT_MS } from './lark-app';
 
 /**
@@ -29,10 +29,10 @@ export async function startWeComWorld(extraEnv: Record<string, string> = {}): Pr
     WECOM_API_BASE: fake.apiBase,
     ...extraEnv,
   };
-  const world = await appWorld({
+  const world = await startAppWorld({
     prefix: 'q2c-wecom-e2e-',
-    env,
-    connect: async (app) => {
+    env: () => env,
+    connected: async (app) => {
       fake.callbackUrl = `${app.base}/channels/wecom/callback`;
     },
     closeFake: () => fake.close(),
