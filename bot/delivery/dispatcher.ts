@@ -8,6 +8,7 @@ import type { Channel, ReplyTarget } from './channel';
 import { tellAdminsOfDead } from './dead-letter';
 import { fanOut } from './fan-out';
 import { appWide, Limiter, type Window } from './limiter';
+import { refillLimiter } from './limiter-history';
 import { type DueDelivery, deliverOne, type Outcome } from './send';
 
 export interface DispatcherLog {
@@ -56,6 +57,8 @@ export function startDispatcher(o: {
   log: DispatcherLog;
   now?: () => number;
   random?: () => number;
+  /** how a send waits for room under a limit (a test moves its clock instead of sleeping) */
+  wait?: (ms: number) => Promise<void>;
 }): Dispatcher {
   const { db, config, channels, log } = o;
   const now = o.now ?? Date.now;
@@ -74,6 +77,16 @@ export function startDispatcher(o: {
   const idle: (() => void)[] = [];
 
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const waitForRoom = o.wait ?? sleep;
+  // the per-minute and per-day budgets spent before a restart still count (limiter-history.ts)
+  const refilled = refillLimiter({
+    db,
+    limiter,
+    limitsOf: (c) => limitsOf(config, c),
+    channels: channels.map((c) => c.name),
+    marginMs: opts.windowMarginMs,
+    now: now(),
+  }).catch((e) => log.error(`delivery: refilling the limits: ${(e as Error).message}`));
   const gate = async (windows: Window[]) => {
     for (;;) {
       const wait = limiter.waitMs(windows, now());
@@ -81,7 +94,7 @@ export function startDispatcher(o: {
       // gate runs inside a send's slot: waiting for room in one person's window must not hold
       // a slot another person's lane, with room, could use (32 slots, 80 people at 5/s each)
       release();
-      await sleep(wait);
+      await waitForRoom(wait);
       await acquire();
     }
     limiter.take(windows, now());
@@ -134,7 +147,7 @@ export function startDispatcher(o: {
         if (channel) {
           await acquire();
           try {
-            const out = await deliverOne({ db, channel, limits: limitsOf(config, d.channel), marginMs: opts.windowMarginMs, gate }, d);
+            const out = await deliverOne({ db, channel, limits: limitsOf(config, d.channel), marginMs: opts.windowMarginMs, gate, now }, d);
             if ((out.kind === 'sent' || out.kind === 'failed') && out.alsoMerged) dropMerged(queue, out.alsoMerged);
             verdict = await record(d, out);
           } catch (e) {
@@ -164,6 +177,7 @@ export function startDispatcher(o: {
   }
 
   async function load(): Promise<void> {
+    await refilled;
     while ((await fanOut(db, channels, { now: new Date(now()), maxAgeHours: opts.maxAgeHours })) > 0 && !stopped) {}
     if (channels.length === 0) return;
     const rows = await db.models.Delivery.findAll({

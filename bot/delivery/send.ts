@@ -40,6 +40,8 @@ export interface SendCtx {
   marginMs: number;
   /** waits until every window has room, and takes a place in each */
   gate(windows: Window[]): Promise<void>;
+  /** the dispatcher's clock, for sentAt (the limiter is refilled from it after a restart) */
+  now?: () => number;
 }
 
 /**
@@ -119,7 +121,12 @@ export async function deliverOne(ctx: SendCtx, d: DueDelivery): Promise<Outcome>
   try {
     const res = await ctx.channel.send({ deliveryId: d.id, uuid: `d-${d.id}`, kind, reply, externalId, replyTo: d.replyTo, messageIds });
     await db.models.Delivery.update(
-      { state: 'sent', platformMessageId: res.platformMessageId ?? messageIds[0] ?? null, sentAt: new Date(), lastError: null },
+      {
+        state: 'sent',
+        platformMessageId: res.platformMessageId ?? messageIds[0] ?? null,
+        sentAt: new Date(ctx.now ? ctx.now() : Date.now()),
+        lastError: null,
+      },
       { where: { id: d.id, state: 'pending' } },
     );
     return { kind: 'sent', ...(alsoMerged ? { alsoMerged } : {}) };
