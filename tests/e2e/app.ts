@@ -104,6 +104,51 @@ export async function startApp(dataDir: string, opts: { readyTimeoutMs?: number;
   return { base, dataDir, pid: proc.pid as number, output, exited, stop };
 }
 
+export interface AppOnFake {
+  readonly app: RunningApp;
+  /** the app started again on the same data directory (after a crash or a stop) */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The app on a data directory of its own, pointed at a fake chat platform by `env`: started, and
+ * started again by restart(), with `ready` run after each start (the fake told where the app
+ * listens, or the long connection awaited). close() stops it, closes the fake and removes the
+ * directory; so does a first start that fails.
+ */
+export async function appOnFake(o: {
+  dataDir: string;
+  env: Record<string, string>;
+  ready(app: RunningApp): Promise<void>;
+  closeFake(): Promise<void>;
+}): Promise<AppOnFake> {
+  let app: RunningApp | undefined;
+  const run: AppOnFake = {
+    get app() {
+      if (!app) throw new Error('the app is not started');
+      return app;
+    },
+    async restart() {
+      app = await startApp(o.dataDir, { env: o.env });
+      await o.ready(app);
+    },
+    async close() {
+      await app?.stop();
+      await o.closeFake();
+      removeDataDir(o.dataDir);
+    },
+  };
+  try {
+    await run.restart();
+  } catch (e) {
+    await o.closeFake();
+    removeDataDir(o.dataDir);
+    throw e;
+  }
+  return run;
+}
+
 /**
  * `npm run set-password -- <login> --password-stdin` as an admin runs it, against the database
  * `env` names (DATA_DIR or DATABASE_URL); resolves with its output, rejects when it fails.

@@ -1,5 +1,5 @@
 import { type FakeLark, type FakeMessage, type PushResult, startFakeLark } from '../fakes/lark';
-import { freshDataDir, type RunningApp, removeDataDir, startApp } from './app';
+import { type AppOnFake, appOnFake, freshDataDir } from './app';
 import { buttonsOf, cardText, messagesShowing, statusOf } from './lark-cards';
 
 /**
@@ -46,14 +46,10 @@ export async function until<T>(
   }
 }
 
-export interface LarkWorld {
+export interface LarkWorld extends AppOnFake {
   fake: FakeLark;
-  app: RunningApp;
   dataDir: string;
   mode: 'ws' | 'webhook';
-  /** the app started again on the same data directory (after a crash or a stop) */
-  restart(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export async function startLarkWorld(mode: 'ws' | 'webhook', extraEnv: Record<string, string> = {}): Promise<LarkWorld> {
@@ -70,30 +66,16 @@ export async function startLarkWorld(mode: 'ws' | 'webhook', extraEnv: Record<st
     LARK_MODE: mode,
     ...extraEnv,
   };
-  const world: LarkWorld = {
-    fake,
+  const run = await appOnFake({
     dataDir,
-    mode,
-    app: undefined as unknown as RunningApp,
-    async restart() {
-      world.app = await startApp(dataDir, { env });
-      if (mode === 'webhook') fake.useWebhook(`${world.app.base}/channels/lark/events`);
+    env,
+    ready: async (app) => {
+      if (mode === 'webhook') fake.useWebhook(`${app.base}/channels/lark/events`);
       else await until('the long connection', () => fake.ws.connected > 0);
     },
-    async close() {
-      await world.app?.stop();
-      await fake.close();
-      removeDataDir(dataDir);
-    },
-  };
-  try {
-    await world.restart();
-  } catch (e) {
-    await fake.close();
-    removeDataDir(dataDir);
-    throw e;
-  }
-  return world;
+    closeFake: () => fake.close(),
+  });
+  return Object.assign(run, { fake, dataDir, mode });
 }
 
 /** One person in their Lark client: what they type, what they click, what their chats show. */

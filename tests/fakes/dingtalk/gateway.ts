@@ -21,6 +21,8 @@ export class FakeStreamGateway {
   private waiters: (() => void)[] = [];
   pingsAnswered = 0;
   connectionsSeen = 0;
+  /** callbacks pushed again on a new connection because the old one went before their ack */
+  repushed = 0;
   /** CALLBACK frames sent, by topic */
   readonly pushed: { messageId: string; topic: string; data: unknown }[] = [];
 
@@ -132,7 +134,10 @@ export class FakeStreamGateway {
       } catch {}
       waiting.done({ code: m.code ?? 0, data });
     });
-    for (const { frame } of this.pending.values()) socket.send(frame);
+    for (const { frame } of this.pending.values()) {
+      this.repushed++;
+      socket.send(frame);
+    }
     for (const w of this.waiters.splice(0)) w();
   }
 }
