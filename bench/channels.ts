@@ -25,6 +25,7 @@ import { pushTo } from '../bot/outbox';
 import type { AppConfig } from '../config';
 import { type FakeLark, type FakeMessage, startFakeLark } from '../tests/fakes/lark';
 import { openIdOf, startLarkHarness } from '../tests/helpers/lark-harness';
+import { dingtalkPushesSection } from './channels-dingtalk';
 import { quantile } from './load';
 import { startNode } from './processes';
 
@@ -293,6 +294,7 @@ async function main(): Promise<void> {
   const finals: string[] = [];
   if (ONLY.includes('pushes')) finals.push(await pushesSection());
   if (ONLY.includes('cards')) finals.push(await cardsSection());
+  if (ONLY.includes('dingtalk')) finals.push(await dingtalkPushesSection());
   for (const line of finals) console.log(line);
 }
 
