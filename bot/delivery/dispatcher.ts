@@ -97,8 +97,11 @@ export function startDispatcher(o: {
       await waitForRoom(wait);
       await acquire();
     }
-    limiter.take(windows, now());
+    const at = now();
+    limiter.take(windows, at);
+    return at;
   };
+  const settle = (windows: Window[], at: number) => limiter.settle(windows, at, now());
   const acquire = async () => {
     while (slots === 0) await new Promise<void>((r) => waitingForSlot.push(r));
     slots--;
@@ -147,7 +150,10 @@ export function startDispatcher(o: {
         if (channel) {
           await acquire();
           try {
-            const out = await deliverOne({ db, channel, limits: limitsOf(config, d.channel), marginMs: opts.windowMarginMs, gate, now }, d);
+            const out = await deliverOne(
+              { db, channel, limits: limitsOf(config, d.channel), marginMs: opts.windowMarginMs, gate, settle, now },
+              d,
+            );
             if ((out.kind === 'sent' || out.kind === 'failed') && out.alsoMerged) dropMerged(queue, out.alsoMerged);
             verdict = await record(d, out);
           } catch (e) {
