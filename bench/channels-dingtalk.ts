@@ -21,6 +21,38 @@ const RECIPIENTS = Number(process.env.BENCH_DINGTALK_RECIPIENTS ?? 40);
 const PUSHES = Number(process.env.BENCH_DINGTALK_PUSHES ?? 10);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The soonest the last of `pushes` to each of `recipients` can arrive, in s, under the app's
+ * `app` sends per `windowMs` and each person's `perMinute` per minute (+ margin): sends placed
+ * one at a time, each at the earliest moment both windows allow, whoever's next can go first
+ * (of equals, who has had fewest: the dispatcher's lanes take turns).
+ */
+export function soonestLastS(
+  recipients: number,
+  pushes: number,
+  o: { app: number; windowMs: number; perMinute: number; marginMs: number },
+): number {
+  const appLog: number[] = [];
+  const per = Array.from({ length: recipients }, () => [] as number[]);
+  let last = 0;
+  for (let sent = 0; sent < recipients * pushes; sent++) {
+    let best = Number.POSITIVE_INFINITY;
+    let who = -1;
+    let had = Number.POSITIVE_INFINITY;
+    for (const [u, log] of per.entries()) {
+      if (log.length === pushes) continue;
+      let t = last;
+      if (appLog.length >= o.app) t = Math.max(t, (appLog[appLog.length - o.app] as number) + o.windowMs);
+      if (log.length >= o.perMinute) t = Math.max(t, (log[log.length - o.perMinute] as number) + 60_000 + o.marginMs);
+      if (t < best || (t === best && log.length < had)) [best, who, had] = [t, u, log.length];
+    }
+    appLog.push(best);
+    per[who]?.push(best);
+    last = best;
+  }
+  return last / 1000;
+}
+
 export async function dingtalkPushesSection(): Promise<string> {
   const concurrency = process.env.BENCH_DINGTALK_CONCURRENCY ? { concurrency: Number(process.env.BENCH_DINGTALK_CONCURRENCY) } : {};
   const h = await startDingTalkHarness({ delivery: { pollMs: 1_000, backoffBaseMs: 1_000, backoffMaxMs: 300_000, ...concurrency } });
@@ -80,17 +112,17 @@ export async function dingtalkPushesSection(): Promise<string> {
     const dropped = drops.overBudget + drops.identical + drops.flowControlled;
     const app = limits.perAppPerSecond ?? Number.POSITIVE_INFINITY;
     const perMinute = limits.perRecipientPerMinute ?? Number.POSITIVE_INFINITY;
-    // what the limits allow for this burst: the app's window (1 s + margin), or each person's minute
-    const appBound = (app * 1000) / (1000 + h.config.delivery.windowMarginMs);
-    const bound = PUSHES <= perMinute ? appBound : Math.min(appBound, (RECIPIENTS * perMinute) / 60);
+    const windowMs = 1000 + h.config.delivery.windowMarginMs;
+    const soonestS = soonestLastS(RECIPIENTS, PUSHES, { app, windowMs, perMinute, marginMs: h.config.delivery.windowMarginMs });
+    const bound = PUSHES <= perMinute ? `the app's ${app} a ${windowMs} ms window` : `each person's ${perMinute} a minute`;
     console.log(
       `dingtalk pushes: ${total} (${RECIPIENTS} recipients × ${PUSHES}) written in ${written - t0} ms, all in the fake after ${elapsedS.toFixed(2)} s; ` +
         `in order per person and once each: ${inOrder}`,
     );
     console.log(
-      `dingtalk pushes: ${perS.toFixed(1)}/s against what DingTalk's limits allow this burst, ${bound.toFixed(1)}/s ` +
-        `(${app}/s for the app over a ${1000 + h.config.delivery.windowMarginMs} ms window; ${perMinute}/min per person) = ${((100 * perS) / bound).toFixed(0)}%; ` +
-        `fake's drops ${JSON.stringify(drops)}; sends the fake saw over 20 in a second (queued by DingTalk, not dropped): ${h.fake.state.limiter.appOverPace}`,
+      `dingtalk pushes: ${perS.toFixed(1)}/s, bound by ${bound}: the limits let the last arrive after ${soonestS.toFixed(1)} s at the soonest ` +
+        `(${(total / soonestS).toFixed(1)}/s) = ${((100 * soonestS) / elapsedS).toFixed(0)}%; fake's drops ${JSON.stringify(drops)}; ` +
+        `sends the fake saw over ${app} in a second (DingTalk queues those, it does not drop them): ${h.fake.state.limiter.appOverPace}`,
     );
     if (!inOrder || dropped) throw new Error('bench: DingTalk pushes broke a limit, an order or exactly-once');
     return `dingtalk_pushes_per_s=${perS.toFixed(1)}`;

@@ -45,7 +45,11 @@ export class RepeatGuard {
   ) {}
 
   async give(target: string, deliveryId: number, m: RobotMessage): Promise<Given> {
-    this.loaded ??= this.load();
+    // a failed read is tried again by the next send (this one fails and is retried)
+    this.loaded ??= this.load().catch((e) => {
+      this.loaded = null;
+      throw e;
+    });
     await this.loaded;
     const had = this.byDelivery.get(deliveryId);
     if (had) return had;
@@ -82,7 +86,7 @@ export class RepeatGuard {
   }
 
   private forgetOldDays(): void {
-    if (this.highest.size < 10_000) return;
+    if (this.highest.size < 10_000 && this.byDelivery.size < 10_000) return;
     const today = dayOf(this.now());
     for (const k of this.highest.keys()) if (Number(k.split('|')[0]) < today - 1) this.highest.delete(k);
     for (const [id, g] of this.byDelivery) if (Number(g.mark.split(':')[1]) < today - 1) this.byDelivery.delete(id);
