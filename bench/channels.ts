@@ -25,6 +25,7 @@ import { pushTo } from '../bot/outbox';
 import type { AppConfig } from '../config';
 import { type FakeLark, type FakeMessage, startFakeLark } from '../tests/fakes/lark';
 import { openIdOf, startLarkHarness } from '../tests/helpers/lark-harness';
+import { dingtalkPushesSection } from './channels-dingtalk';
 import { wechatPushesSection } from './channels-wechat';
 import { wecomPushesSection } from './channels-wecom';
 import { quantile } from './load';
@@ -297,6 +298,7 @@ async function main(): Promise<void> {
   if (ONLY.includes('cards')) finals.push(await cardsSection());
   if (ONLY.includes('wecom')) finals.push(await wecomPushesSection());
   if (ONLY.includes('wechat')) finals.push(await wechatPushesSection());
+  if (ONLY.includes('dingtalk')) finals.push(await dingtalkPushesSection());
   for (const line of finals) console.log(line);
 }
 

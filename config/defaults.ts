@@ -111,5 +111,6 @@ export const defaults: AppConfig = {
     mode: 'stream',
     apiBase: 'https://api.dingtalk.com',
     oapiBase: 'https://oapi.dingtalk.com',
+    cardCallbackUrl: '',
   },
 };

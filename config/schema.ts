@@ -217,11 +217,17 @@ export const configSchema = z
         mode: z.enum(['stream', 'http']),
         apiBase: z.string().url('expected https://api.dingtalk.com or a base URL'),
         oapiBase: z.string().url('expected https://oapi.dingtalk.com or a base URL'),
+        /** http mode: the public URL of POST /channels/dingtalk/card-callback, registered with DingTalk for card clicks */
+        cardCallbackUrl: z.string().url('expected https://<your host>/channels/dingtalk/card-callback').or(z.literal('')),
       })
       .strict()
       .refine((d) => !d.clientId || d.clientSecret, {
         message: 'expected DINGTALK_CLIENT_SECRET with DINGTALK_CLIENT_ID',
         path: ['clientSecret'],
+      })
+      .refine((d) => !d.clientId || d.mode !== 'http' || !d.cardTemplateId || d.cardCallbackUrl, {
+        message: 'expected DINGTALK_CARD_CALLBACK_URL in http mode with a card template: DingTalk sends card clicks there',
+        path: ['cardCallbackUrl'],
       }),
   })
   .strict();

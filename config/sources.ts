@@ -43,6 +43,7 @@ export const ENV_ALIASES: Record<string, string> = {
   DINGTALK_MODE: 'dingtalk.mode',
   DINGTALK_API_BASE: 'dingtalk.apiBase',
   DINGTALK_OAPI_BASE: 'dingtalk.oapiBase',
+  DINGTALK_CARD_CALLBACK_URL: 'dingtalk.cardCallbackUrl',
 };
 
 export class ConfigError extends Error {

@@ -75,6 +75,8 @@ const HELP: Record<string, string> = {
   'dingtalk.mode': 'stream = Stream mode long connection (no public address needed); http = POST /channels/dingtalk/events',
   'dingtalk.apiBase': 'https://api.dingtalk.com (also serves the Stream gateway endpoint), or a base URL (tests)',
   'dingtalk.oapiBase': 'https://oapi.dingtalk.com (user directory), or a base URL (tests)',
+  'dingtalk.cardCallbackUrl':
+    'http mode with a card template: the public URL of POST /channels/dingtalk/card-callback; registered with DingTalk at start as where card clicks go',
 };
 
 const aliasOf = Object.fromEntries(Object.entries(ENV_ALIASES).map(([env, path]) => [path, env]));

@@ -8,6 +8,7 @@ import type { Channel, ReplyTarget } from './channel';
 import { tellAdminsOfDead } from './dead-letter';
 import { fanOut } from './fan-out';
 import { appWide, Limiter, type Window } from './limiter';
+import { refillLimiter } from './limiter-history';
 import { type DueDelivery, deliverOne, type Outcome } from './send';
 
 export interface DispatcherLog {
@@ -87,6 +88,15 @@ export function startDispatcher(o: {
       waking.add(done);
       void (o.wait ?? sleep)(ms).then(done);
     });
+  // the per-minute and per-day budgets spent before a restart still count (limiter-history.ts)
+  const refilled = refillLimiter({
+    db,
+    limiter,
+    limitsOf: (c) => limitsOf(config, c),
+    channels: channels.map((c) => c.name),
+    marginMs: opts.windowMarginMs,
+    now: now(),
+  }).catch((e) => log.error(`delivery: refilling the limits: ${(e as Error).message}`));
   const gate = async (windows: Window[]) => {
     for (;;) {
       if (stopped) throw new Error('delivery stopped while waiting for room');
@@ -98,8 +108,11 @@ export function startDispatcher(o: {
       await pause(wait);
       await acquire();
     }
-    limiter.take(windows, now());
+    const at = now();
+    limiter.take(windows, at);
+    return at;
   };
+  const settle = (windows: Window[], at: number) => limiter.settle(windows, at, now());
   const acquire = async () => {
     while (slots === 0) await new Promise<void>((r) => waitingForSlot.push(r));
     slots--;
@@ -148,7 +161,10 @@ export function startDispatcher(o: {
         if (channel) {
           await acquire();
           try {
-            const out = await deliverOne({ db, channel, limits: limitsOf(config, d.channel), marginMs: opts.windowMarginMs, gate }, d);
+            const out = await deliverOne(
+              { db, channel, limits: limitsOf(config, d.channel), marginMs: opts.windowMarginMs, gate, settle, now },
+              d,
+            );
             if ((out.kind === 'sent' || out.kind === 'failed') && out.alsoMerged) dropMerged(queue, out.alsoMerged);
             verdict = await record(d, out);
           } catch (e) {
@@ -180,6 +196,7 @@ export function startDispatcher(o: {
   }
 
   async function load(): Promise<void> {
+    await refilled;
     while ((await fanOut(db, channels, { now: new Date(now()), maxAgeHours: opts.maxAgeHours })) > 0 && !stopped) {}
     if (channels.length === 0) return;
     const rows = await db.models.Delivery.findAll({

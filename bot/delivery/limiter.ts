@@ -35,6 +35,26 @@ export class Limiter {
     }
   }
 
+  /**
+   * A send that took its places at `at` came back at `now`: it holds them from `now`. The
+   * platform counts it on arrival, somewhere in between; counted from when it left, a send
+   * that was slow on its way (the first of a burst, queued behind the others) would let the
+   * one that fills the window again arrive inside the platform's window.
+   */
+  settle(windows: readonly Window[], at: number, now: number): void {
+    if (now <= at) return;
+    for (const w of windows) {
+      const log = this.sent.get(w.key) ?? [];
+      this.sent.set(w.key, log);
+      // a send out longer than the window may have had its place pruned meanwhile: it counts all the same
+      const i = log.lastIndexOf(at);
+      if (i >= 0) log.splice(i, 1);
+      let j = log.length;
+      while (j > 0 && (log[j - 1] as number) > now) j--;
+      log.splice(j, 0, now);
+    }
+  }
+
   /** the platform said "too many": nothing more in these windows until then */
   pause(windows: readonly Window[], untilMs: number): void {
     for (const w of windows) this.pausedUntil.set(w.key, Math.max(untilMs, this.pausedUntil.get(w.key) ?? 0));

@@ -38,8 +38,12 @@ export interface SendCtx {
   channel: Channel;
   limits: SendLimit;
   marginMs: number;
-  /** waits until every window has room, and takes a place in each */
-  gate(windows: Window[]): Promise<void>;
+  /** waits until every window has room, and takes a place in each; resolves with when it took them */
+  gate(windows: Window[]): Promise<number | undefined>;
+  /** the send is back: its places are held from now (Limiter.settle) */
+  settle?(windows: Window[], at: number): void;
+  /** the dispatcher's clock, for sentAt (the limiter is refilled from it after a restart) */
+  now?: () => number;
 }
 
 /**
@@ -115,20 +119,32 @@ export async function deliverOne(ctx: SendCtx, d: DueDelivery): Promise<Outcome>
               { channel: d.channel, kind: 'message', recipient: `user:${d.recipientUserId}` },
           ctx.marginMs,
         );
-  await ctx.gate(windows);
+  const at = await ctx.gate(windows);
+  const back = () => {
+    if (at !== undefined) ctx.settle?.(windows, at);
+  };
   try {
-    const res = await ctx.channel.send({
-      deliveryId: d.id,
-      uuid: `d-${d.id}`,
-      kind,
-      reply,
-      externalId,
-      replyTo: d.replyTo,
-      messageIds,
-      pace: () => ctx.gate(windows),
-    });
+    const res = await ctx.channel
+      .send({
+        deliveryId: d.id,
+        uuid: `d-${d.id}`,
+        kind,
+        reply,
+        externalId,
+        replyTo: d.replyTo,
+        messageIds,
+        pace: async () => {
+          await ctx.gate(windows);
+        },
+      })
+      .finally(back);
     await db.models.Delivery.update(
-      { state: 'sent', platformMessageId: res.platformMessageId ?? messageIds[0] ?? null, sentAt: new Date(), lastError: null },
+      {
+        state: 'sent',
+        platformMessageId: res.platformMessageId ?? messageIds[0] ?? null,
+        sentAt: new Date(ctx.now ? ctx.now() : Date.now()),
+        lastError: null,
+      },
       { where: { id: d.id, state: 'pending' } },
     );
     return { kind: 'sent', ...(alsoMerged ? { alsoMerged } : {}) };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDingTalkApi, type DingTalkApi } from '../../bot/channels/dingtalk/api';
 import { dingTalkChannel } from '../../bot/channels/dingtalk/channel';
 import { DeliveryError } from '../../bot/delivery/delivery-error';
-import { type FakeDingTalk, startFakeDingTalk } from '../fakes/dingtalk';
+import { DINGTALK_LIMITS, type FakeDingTalk, startFakeDingTalk } from '../fakes/dingtalk';
 import { staffIdOf, startDingTalkHarness } from '../helpers/dingtalk-harness';
 
 describe('the DingTalk API client against the fake', () => {
@@ -47,12 +47,12 @@ describe('the DingTalk API client against the fake', () => {
     expect(e1).toBeInstanceOf(DeliveryError);
     expect(e1.retryable).toBe(true);
     expect(e1.rateLimited).toBe(false);
-    fake.state.limits = { perUserPerMinute: 0, perUserPerDay: 500 };
+    fake.state.limits = { ...DINGTALK_LIMITS, perUserPerMinute: 0 };
     const e2 = await api.sendToUser('u1', { msgKey: 'sampleText', content: 'y' }).catch((e) => e);
     expect(e2).toBeInstanceOf(DeliveryError);
     expect(e2.rateLimited).toBe(true);
     expect(e2.retryable).toBe(true);
-    fake.state.limits = { perUserPerMinute: 20, perUserPerDay: 500 };
+    fake.state.limits = { ...DINGTALK_LIMITS };
     const e3 = await api.sendToUser('nobody', { msgKey: 'sampleText', content: 'z' }).catch((e) => e);
     expect(e3.retryable).toBe(false);
   });

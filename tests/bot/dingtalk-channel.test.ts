@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CARD_ROUTE_KEY } from '../../bot/channels/dingtalk';
 import { pushTo } from '../../bot/outbox';
-import type { FakeDelivered } from '../fakes/dingtalk';
+import { type FakeDelivered, signCallback, signCardCallback } from '../fakes/dingtalk';
 import { type DingTalkHarness, staffIdOf, startDingTalkHarness, WAREHOUSE_GROUP } from '../helpers/dingtalk-harness';
 import { until } from '../helpers/until';
 
@@ -108,10 +109,10 @@ describe.each(['stream', 'http'] as const)('the DingTalk channel in %s mode', (m
   });
 });
 
-describe('a card click through the stream', () => {
+describe.each(['stream', 'http'] as const)('a card click (%s)', (mode) => {
   let h: DingTalkHarness;
   beforeAll(async () => {
-    h = await startDingTalkHarness({ mode: 'stream' });
+    h = await startDingTalkHarness({ mode });
   }, 120_000);
   afterAll(async () => h?.close());
 
@@ -120,6 +121,7 @@ describe('a card click through the stream', () => {
     const draft = await until('the draft quote card', () =>
       [...h.fake.state.cards.values()].find((c) => c.toUserId === staffIdOf('zhangwei') && c.params.buttons?.includes('quote.cancel')),
     );
+    expect(draft.callbackType).toBe(mode === 'http' ? 'HTTP' : 'STREAM');
     const quoteId = (JSON.parse(JSON.parse(draft.params.buttons as string)[0].value) as { quoteId: number }).quoteId;
     expect((await h.t.db.models.Quote.findByPk(quoteId))?.status).toBe('draft');
     const cardsBefore = h.fake.state.cards.size;
@@ -127,23 +129,37 @@ describe('a card click through the stream', () => {
     expect(ack.code).toBe(200);
     expect(JSON.stringify(ack.data)).toContain('已取消');
     expect((await h.t.db.models.Quote.findByPk(quoteId))?.status).toBe('cancelled');
-    expect(draft.updates).toBeGreaterThanOrEqual(1);
+    // redrawn by the update API; over HTTP DingTalk also draws the callback's answer
+    expect(draft.updatedBy).toEqual({ api: 1, callback: mode === 'http' ? 1 : 0 });
     expect(draft.params.status).toBe('已取消');
     expect(draft.params.buttons).not.toContain('quote.cancel');
     await h.delivery.settled();
     expect(h.fake.state.cards.size).toBe(cardsBefore);
-    // the same callback pushed again runs nothing twice
     const params = { ...draft.params };
     const outbox = await h.t.db.models.OutboxMessage.count();
     const events = await h.t.db.models.ChannelEvent.count({ where: { channel: 'dingtalk' } });
-    const again = await h.fake.gateway.repushLast();
-    expect(again.code).toBe(200);
+    if (mode === 'stream') {
+      // the same callback pushed again: the same answer (its first ack may have been lost), nothing run twice
+      const again = await h.fake.gateway.repushLast();
+      expect(again.code).toBe(200);
+      expect((again.data as { response?: unknown }).response).toEqual(ack.data);
+    }
     await h.delivery.settled();
     expect(await h.t.db.models.ChannelEvent.count({ where: { channel: 'dingtalk' } })).toBe(events);
-    // the same answer again (its first ack may have been lost), nothing new run or sent
-    expect(again.data).toEqual(ack.data);
     expect(draft.params).toEqual(params);
     expect(await h.t.db.models.OutboxMessage.count()).toBe(outbox);
+  });
+
+  it("runs nothing for a click on someone else's card", async () => {
+    await h.fake.sendText({ from: staffIdOf('lina'), text: '报价 广州恒通 A100×10' });
+    const card = await until('李娜’s draft quote card', () =>
+      [...h.fake.state.cards.values()].find((c) => c.toUserId === staffIdOf('lina') && c.params.buttons?.includes('quote.cancel')),
+    );
+    const quoteId = (JSON.parse(JSON.parse(card.params.buttons as string)[0].value) as { quoteId: number }).quoteId;
+    const ack = await h.fake.click({ outTrackId: card.outTrackId, userId: staffIdOf('zhangwei'), action: 'quote.cancel' });
+    expect(ack.data).toEqual({});
+    expect((await h.t.db.models.Quote.findByPk(quoteId))?.status).toBe('draft');
+    expect(card.updates).toBe(0);
   });
 });
 
@@ -181,5 +197,74 @@ describe('HTTP callbacks that are not from DingTalk', () => {
     await h.delivery.settled();
     expect(h.fake.state.delivered.length - before).toBe(1);
     expect(await h.t.db.models.ChannelEvent.count()).toBe(1);
+  });
+});
+
+describe('HTTP card callbacks', () => {
+  let h: DingTalkHarness;
+  beforeAll(async () => {
+    h = await startDingTalkHarness({ mode: 'http' });
+  }, 120_000);
+  afterAll(async () => h?.close());
+
+  const draftOf = async (login: string, text: string) => {
+    const before = new Set(h.fake.state.cards.keys());
+    await h.fake.sendText({ from: staffIdOf(login), text });
+    const card = await until(`${login}'s draft quote card`, () =>
+      [...h.fake.state.cards.values()].find((c) => !before.has(c.outTrackId) && c.params.buttons?.includes('quote.cancel')),
+    );
+    const quoteId = (JSON.parse(JSON.parse(card.params.buttons as string)[0].value) as { quoteId: number }).quoteId;
+    return { card, status: async () => (await h.t.db.models.Quote.findByPk(quoteId))?.status };
+  };
+
+  it('registered its route at start: our card callback URL, and a secret of its own', async () => {
+    const route = h.fake.state.cardStore.routes.get(CARD_ROUTE_KEY);
+    expect(route?.url).toBe(h.config.dingtalk.cardCallbackUrl);
+    expect(route?.apiSecret).toMatch(/^[\w-]{20,}$/);
+    expect(route?.apiSecret).not.toBe(h.fake.state.clientSecret);
+    expect(h.dingtalk.health()).toMatchObject({ mode: 'http', cardCallback: 'registered' });
+  });
+
+  it('refuses forged, unsigned, expired and replayed clicks with 401 and runs none of them, also after a restart', async () => {
+    const a = await draftOf('zhangwei', '报价 华东机电 A100×10');
+    const b = await draftOf('zhangwei', '报价 华东机电 A100×20');
+    const bodyA = h.fake.clickPayload({ outTrackId: a.card.outTrackId, userId: staffIdOf('zhangwei'), action: 'quote.cancel' });
+    const bodyB = h.fake.clickPayload({ outTrackId: b.card.outTrackId, userId: staffIdOf('zhangwei'), action: 'quote.cancel' });
+    const post = (body: unknown, o?: { timestamp?: string; sign?: string | null }) => h.fake.postCardCallback(CARD_ROUTE_KEY, body, o);
+    const events = await h.t.db.models.ChannelEvent.count();
+    const now = String(Date.now());
+    const refused = [
+      await post(bodyA, { sign: 'bm90IGEgc2lnbmF0dXJl' }),
+      await post(bodyA, { sign: null }),
+      await post(bodyA, { timestamp: String(Date.now() - 3_601_000) }),
+      await post(bodyA, { timestamp: String(Date.now() + 3_601_000) }),
+      // signed the way robot messages are, with the app secret: not how card callbacks are
+      await post(bodyA, { timestamp: now, sign: signCallback(h.fake.state.clientSecret, now) }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(refused.map((r) => JSON.parse(r.text).msg)).toEqual([
+      'refused: forged',
+      'refused: unsigned',
+      'refused: expired',
+      'refused: expired',
+      'refused: forged',
+    ]);
+    expect(await h.t.db.models.ChannelEvent.count()).toBe(events);
+    expect([await a.status(), await b.status()]).toEqual(['draft', 'draft']);
+
+    const ts = String(Date.now());
+    const genuine = await post(bodyA, { timestamp: ts });
+    expect(genuine.status).toBe(200);
+    expect(await a.status()).toBe('cancelled');
+    // the signature covers only the timestamp: the same one again, with this body or another, is a replay
+    const sign = signCardCallback((h.fake.state.cardStore.routes.get(CARD_ROUTE_KEY) as { apiSecret: string }).apiSecret, ts);
+    expect((await post(bodyA, { timestamp: ts, sign })).status).toBe(401);
+    const spliced = await post(bodyB, { timestamp: ts, sign });
+    expect([spliced.status, JSON.parse(spliced.text).msg]).toEqual([401, 'refused: replayed']);
+    await h.restart();
+    const afterRestart = await post(bodyB, { timestamp: ts, sign });
+    expect([afterRestart.status, JSON.parse(afterRestart.text).msg]).toEqual([401, 'refused: replayed']);
+    expect(await b.status()).toBe('draft');
+    expect(await h.t.db.models.ChannelEvent.count()).toBe(events + 1);
   });
 });

@@ -119,11 +119,13 @@ export interface AppWorld {
  */
 export async function startAppWorld(o: {
   prefix: string;
+  /** a data directory made beforehand (a copy of a seeded one); else a fresh one named by `prefix` */
+  dataDir?: string;
   env: (dataDir: string) => Record<string, string>;
   connected: (app: RunningApp) => Promise<unknown>;
   closeFake: () => Promise<void>;
 }): Promise<AppWorld> {
-  const dataDir = freshDataDir(o.prefix);
+  const dataDir = o.dataDir ?? freshDataDir(o.prefix);
   const env = o.env(dataDir);
   const world: AppWorld = {
     dataDir,

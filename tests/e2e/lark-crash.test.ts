@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushTo } from '../../bot/outbox';
 import { type Db, openDb } from '../../models/db';
 import type { FakeLark } from '../fakes/lark';
+import { backlog, drained } from './drained';
 import { everyCopyDecided, LarkPerson, type LarkWorld, startLarkWorld, until } from './lark-app';
 import { buttonsOf, cardText } from './lark-cards';
-import { outboxCounts, outboxDrained } from './outbox-state';
 
 /**
  * The delivery outbox and the long connection under the faults a deployment meets: the app
@@ -59,7 +59,7 @@ describe('SIGKILL while deliveries to Lark are in flight (ws)', () => {
     const click = await wang.click(card, 'approval.approve');
     expect(click.toast).not.toBe('');
     const before = await until('a few of the burst out and many still to go', async () => {
-      const c = await outboxCounts(db);
+      const c = await backlog(db);
       const out = w.fake.messages.filter((m) => cardText(m.content).startsWith('批量通知')).length;
       return out >= 8 && c.pending >= 40 && c;
     });
@@ -78,7 +78,7 @@ describe('SIGKILL while deliveries to Lark are in flight (ws)', () => {
 
     w.fake.delay(20);
     await w.restart();
-    await outboxDrained(db, 'the outbox drained after the restart');
+    await drained(db, 'the outbox drained after the restart');
 
     // every message to a person on Lark arrived once: one chat message per delivery uuid, and no text twice
     const lark = await db.models.Delivery.findAll({ where: { channel: 'lark', kind: { [Op.ne]: 'card_update' } } });
@@ -141,7 +141,7 @@ describe('the long connection dropped while a message is on its way (ws)', () =>
     }
     for (const id of asked) await rep.reply(id, 'A100');
     expect(w.fake.ws.connectionsSeen).toBeGreaterThanOrEqual(seenBefore + 3);
-    await outboxDrained(db, 'every event handled and answered');
+    await drained(db, 'every event handled and answered');
     for (const id of asked) expect(rep.repliesTo(id), `answers to ${id}`).toHaveLength(1);
     const health = (await (await fetch(`${w.app.base}/healthz`)).json()) as { channels?: { lark?: { connection?: { ok: boolean } } } };
     expect(health.channels?.lark?.connection?.ok).toBe(true);
@@ -163,7 +163,7 @@ describe('the long connection dropped while a message is on its way (ws)', () =>
     await rep.shows(quote, '已提交审批');
     expect(buttonsOf(w.fake.currentContent(quote.messageId))).toEqual([]);
     await rep.pushed(`${quoteNo} 已提交 王芳 审批`);
-    await outboxDrained(db, 'the click handled');
+    await drained(db, 'the click handled');
     expect(rep.chat.filter((m) => cardText(m.content).startsWith(`${quoteNo} 已提交 王芳 审批`))).toHaveLength(1);
     expect(
       await db.models.SalesOrder.count({ where: { quoteId: (await db.models.Quote.findOne({ where: { number: quoteNo } }))?.id } }),

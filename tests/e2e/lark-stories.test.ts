@@ -4,6 +4,7 @@ import { formatFen } from '../../domain/money';
 import { openDb } from '../../models/db';
 import { everyCopyDecided, LarkPerson, type LarkWorld, startLarkWorld, WAREHOUSE_CHAT } from './lark-app';
 import { buttonsOf, cardIdsOf, cardText, statusOf } from './lark-cards';
+import { openReceivables, totalOf, yuan } from './order-money';
 
 /**
  * The three quote-to-cash stories of tests/e2e/q2c-stories.test.ts, lived over Lark instead
@@ -17,8 +18,6 @@ const SO = 'SO-\\d{8}-\\d{4}';
 /** the decision's time, and where it was clicked */
 const DECIDED_AT = '· \\d\\d-\\d\\d \\d\\d:\\d\\d · 经飞书';
 
-const fen = (yuan: string) => Math.round(Number(yuan.replace(/[¥,]/g, '')) * 100);
-const yuan = (f: number) => (f / 100).toFixed(2);
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const group = (re: RegExp, text: string, i = 1) => {
   const m = re.exec(text);
@@ -100,11 +99,8 @@ describe.each(['ws', 'webhook'] as const)('quote to cash over Lark (%s)', (mode)
     const order = await liu.ask(`订单 ${orderNo}`, orderNo);
     expect(statusOf(order.content)).toBe('已全部发货，等待回款');
     const orderText = cardText(order.content);
-    const total = fen(group(/价税合计：\s*(¥[\d,]+\.\d\d)/, orderText));
-    const open = [...orderText.matchAll(/应收 (AR-\S+) ¥[\d,.]+，到期 \S+，未收 (¥[\d,]+\.\d\d)/g)].map((m) => ({
-      number: m[1] as string,
-      fen: fen(m[2] as string),
-    }));
+    const total = totalOf(orderText);
+    const open = openReceivables(orderText);
     expect(open).toHaveLength(2);
     expect(open.reduce((s, r) => s + r.fen, 0)).toBe(total);
     for (const r of open) {
@@ -172,7 +168,7 @@ describe.each(['ws', 'webhook'] as const)('quote to cash over Lark (%s)', (mode)
     const quoteText = cardText(quote.content);
     const quoteNo = group(QT, quoteText, 0);
     expect(quoteText).toContain('陈刚（销售经理）— 折扣 6% > 5%');
-    const total = fen(group(/价税合计：\s*(¥[\d,]+\.\d\d)/, quoteText));
+    const total = totalOf(quoteText);
     expect(total).toBeGreaterThan(200_000);
     expect((await rep.click(quote, 'quote.submit')).toast).toContain(`报价 ${quoteNo} 已提交`);
     const orderNo = group(

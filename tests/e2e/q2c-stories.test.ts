@@ -4,6 +4,7 @@ import { ledgerDiscrepancies } from '../../activities/stock';
 import { formatFen } from '../../domain/money';
 import { openDb } from '../../models/db';
 import { freshDataDir, launchChromium, type RunningApp, removeDataDir, startApp } from './app';
+import { openReceivables, totalOf, yuan } from './order-money';
 
 /**
  * The three quote-to-cash stories of issue 4, as people live them in the console page: the
@@ -16,8 +17,6 @@ const QT = /QT-\d{8}-\d{4}/;
 const SO = 'SO-\\d{8}-\\d{4}';
 
 /** ¥4,437.01 → 443701 (fen) */
-const fen = (yuan: string) => Math.round(Number(yuan.replace(/[¥,]/g, '')) * 100);
-const yuan = (f: number) => (f / 100).toFixed(2);
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** What a person sees: the rendered text (innerText, allowed in e2e by biome.json), cells and fields apart. */
@@ -194,11 +193,8 @@ describe('quote to cash in the console page (Chromium)', () => {
     const order = await desk.ask(`订单 ${orderNo}`, 'order:', orderNo);
     const orderText = await seen(order);
     expect(await desk.statusNow(order)).toBe('已全部发货，等待回款');
-    const total = fen((/价税合计\s*(¥[\d,]+\.\d\d)/.exec(orderText) as RegExpExecArray)[1] as string);
-    const open = [...orderText.matchAll(/应收 (AR-\S+) ¥[\d,.]+，到期 \S+，未收 (¥[\d,]+\.\d\d)/g)].map((m) => ({
-      number: m[1] as string,
-      fen: fen(m[2] as string),
-    }));
+    const total = totalOf(orderText);
+    const open = openReceivables(orderText);
     expect(open).toHaveLength(2);
     expect(open.reduce((s, r) => s + r.fen, 0)).toBe(total);
     for (const r of open) {
@@ -281,7 +277,7 @@ describe('quote to cash in the console page (Chromium)', () => {
     const quoteText = await rep.statusOf(quote, '草稿');
     const quoteNo = (QT.exec(quoteText) as RegExpExecArray)[0];
     expect(quoteText).toContain('陈刚（销售经理）— 折扣 6% > 5%');
-    const total = fen((/价税合计\s*(¥[\d,]+\.\d\d)/.exec(quoteText) as RegExpExecArray)[1] as string);
+    const total = totalOf(quoteText);
     expect(total).toBeGreaterThan(200_000);
     await rep.click(quote, 'quote.submit');
     const orderNo = (

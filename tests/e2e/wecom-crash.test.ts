@@ -4,8 +4,8 @@ import type { Card } from '../../bot/cards/card';
 import { pushTo } from '../../bot/outbox';
 import { type Db, openDb } from '../../models/db';
 import type { FakeWeComMessage } from '../fakes/wecom';
+import { backlog, drained } from './drained';
 import { until } from './lark-app';
-import { outboxCounts, outboxDrained } from './outbox-state';
 import { buttonsOf, cardText, startWeComWorld, WeComPerson, type WeComWorld } from './wecom-app';
 
 /**
@@ -71,7 +71,7 @@ describe('SIGKILL while deliveries to WeCom are in flight', () => {
         held((h) => h.msgtype === 'text') &&
         held((h) => h.msgtype === 'template_card') &&
         held((h) => h.path.endsWith('/update_template_card')) &&
-        (await outboxCounts(db)).pending >= 40,
+        (await backlog(db)).pending >= 40,
     );
     // a question on its way when the process dies: WeCom posts it again later (a retry has the same MsgId)
     const asked = rep.say('A100还有多少').catch(() => null);
@@ -99,7 +99,7 @@ describe('SIGKILL while deliveries to WeCom are in flight', () => {
     w.fake.delayMs = 0;
     await w.restart();
     await w.fake.sendText({ from: rep.userid, text: 'A100还有多少', msgId });
-    await outboxDrained(db, 'the outbox drained after the restart');
+    await drained(db, 'the outbox drained after the restart');
 
     const wecom = await db.models.Delivery.findAll({ where: { channel: 'wecom', kind: { [Op.ne]: 'card_update' } } });
     expect(wecom.filter((d) => d.state !== 'sent' && d.state !== 'merged').map((d) => `${d.id} ${d.state} ${d.lastError}`)).toEqual([]);

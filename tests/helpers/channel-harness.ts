@@ -25,24 +25,39 @@ export function configFor(over: Partial<AppConfig>, delivery: Partial<AppConfig[
   return { ...base, ...over, delivery: { ...base.delivery, pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, ...delivery } };
 }
 
-/** a clock a test can move: what the dispatcher's limit windows and a fake's limits read */
-export interface TestClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
 export interface ChannelRig {
   delivery: Dispatcher;
   bot: BotDeps;
   /** the callback routes served by a real HTTP server on loopback, when asked: its base URL */
   base: string | null;
   userId(login: string): Promise<number>;
+  /** stops the channel, its dispatcher and server, and keeps the database (a restart) */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** a clock a test can move: what the dispatcher's limit windows and a fake's limits read */
+export interface TestClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** A clock the rig's bot and dispatcher read, and how the dispatcher waits for room under a limit. */
+export interface RigClock {
+  now(): number;
+  wait(ms: number): Promise<void>;
+}
+
+/** a clock a test moves by sleeping on it (the WeCom and WeChat limit tests): as the rig reads one */
+export const rigClock = (c: TestClock): RigClock => ({
+  now: () => c.now(),
+  wait: (ms) => c.sleep(ms),
+});
+
 /**
  * One started channel in this process: its bot deps, the delivery dispatcher for it, and its
- * callback routes on a real HTTP server when `serve` is set (webhook/HTTP modes). No Temporal.
+ * callback routes on a real HTTP server when `serve` is set (webhook/HTTP modes; on `port` when
+ * given, 0 = any). No Temporal. With `clock`, the bot and the dispatcher run on it.
  */
 export async function rig<R extends { channel: Channel; routes: Koa.Middleware | null; stop(): Promise<void> }>(
   t: TestDb,
@@ -50,29 +65,34 @@ export async function rig<R extends { channel: Channel; routes: Koa.Middleware |
   log: HarnessLog,
   start: (bot: BotDeps) => Promise<R>,
   serve: boolean,
-  clock?: TestClock,
+  o: { port?: number; clock?: RigClock } = {},
 ): Promise<ChannelRig & { running: R }> {
-  const bot: BotDeps = { db: t.db, config, now: () => new Date(), log };
+  const clock = o.clock;
+  const bot: BotDeps = { db: t.db, config, now: () => new Date(clock ? clock.now() : Date.now()), log };
   const running = await start(bot);
   const delivery = startDispatcher({
     db: t.db,
     config,
     channels: [running.channel],
     log,
-    ...(clock ? { now: () => clock.now(), wait: (ms: number) => clock.sleep(ms) } : {}),
+    ...(clock ? { now: () => clock.now(), wait: (ms: number) => clock.wait(ms) } : {}),
   });
   let server: Server | null = null;
-  if (serve && running.routes) server = await listen(createHttpApp({ db: t.db }, running.routes), 0);
+  if (serve && running.routes) server = await listen(createHttpApp({ db: t.db }, running.routes), o.port ?? 0);
+  const stop = async () => {
+    await delivery.stop();
+    await running.stop();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  };
   return {
     running,
     delivery,
     bot,
     base: server ? baseUrl(server) : null,
     userId: async (login) => (await t.db.models.User.findOne({ where: { login }, attributes: ['id'] }))?.id as number,
+    stop,
     close: async () => {
-      await delivery.stop();
-      await running.stop();
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await stop();
       await t.drop();
     },
   };

@@ -138,21 +138,42 @@ export function createDingTalkApi(o: DingTalkApiOptions) {
       return res.body?.processQueryKey ?? '';
     },
 
-    /** an interactive card to one person (or a group), callbacks through the stream or HTTP route */
+    /**
+     * HTTP mode: where DingTalk POSTs the clicks on cards created with this route key, and the
+     * secret it signs them with (POST /v1.0/card/callbacks/register, replacing what was there)
+     */
+    async registerCardCallback(r: { routeKey: string; url: string; apiSecret: string }): Promise<void> {
+      await authed((t) =>
+        card.registerCallbackWithOptions(
+          new $Card.RegisterCallbackRequest({
+            callbackRouteKey: r.routeKey,
+            callbackUrl: r.url,
+            apiSecret: r.apiSecret,
+            forceUpdate: true,
+          }),
+          new $Card.RegisterCallbackHeaders({ xAcsDingtalkAccessToken: t }),
+          runtime(),
+        ),
+      );
+    },
+
+    /** an interactive card to one person (or a group), callbacks through the stream or an HTTP route */
     async createCard(c: {
       outTrackId: string;
       params: Record<string, string>;
       userId?: string;
       openConversationId?: string;
       callbackType: 'STREAM' | 'HTTP';
+      callbackRouteKey?: string;
     }) {
       const group = !!c.openConversationId;
-      await authed((t) =>
+      const res = await authed((t) =>
         card.createAndDeliverWithOptions(
           new $Card.CreateAndDeliverRequest({
             cardTemplateId: o.cardTemplateId,
             outTrackId: c.outTrackId,
             callbackType: c.callbackType,
+            ...(c.callbackRouteKey ? { callbackRouteKey: c.callbackRouteKey } : {}),
             cardData: new $Card.CreateAndDeliverRequestCardData({ cardParamMap: c.params }),
             userIdType: 1,
             openSpaceId: group ? `dtv1.card//IM_GROUP.${c.openConversationId}` : `dtv1.card//IM_ROBOT.${c.userId}`,
@@ -170,6 +191,14 @@ export function createDingTalkApi(o: DingTalkApiOptions) {
           runtime(),
         ),
       );
+      // the card is made, but not in the chat: tried again later with the same out-track id
+      const failed = res.body?.result?.deliverResults?.find((d) => d.success === false);
+      if (failed)
+        throw new DeliveryError(`钉钉 dingtalk: card not delivered: ${failed.errorMsg ?? 'no reason given'}`, {
+          retryable: true,
+          retryAfterMs: 60_000,
+          code: 'deliverFailed',
+        });
       return c.outTrackId;
     },
 

@@ -4,7 +4,15 @@ import { pushTo } from '../../outbox';
 import type { ChannelDirectory } from '../directory';
 import { ChannelInbound, type InboundLog } from '../inbound';
 import type { DingTalkApi } from './api';
-import { type CardCallbackPayload, decodeClick, decodeMessage, decodeStored, type RobotPayload, type Stored } from './decode';
+import {
+  type CardCallbackPayload,
+  type DecodedClick,
+  decodeClick,
+  decodeMessage,
+  decodeStored,
+  type RobotPayload,
+  type Stored,
+} from './decode';
 import { cardParams } from './render';
 
 /** DingTalk re-pushes an unacknowledged callback; the ack goes within this, the rest by push */
@@ -63,11 +71,15 @@ export class DingTalkInbound {
     await this.inbound.onMessage(m, stored);
   }
 
-  /** a card callback, known by its stream message id */
+  /** a card callback, known by its stream message id (HTTP: by its signature) */
   async onClick(eventId: string, data: CardCallbackPayload): Promise<CardCallbackAnswer> {
     const a = decodeClick(eventId, data);
     if (!a) {
       this.o.log.warn(`钉钉 dingtalk: card callback ${eventId} not understood`);
+      return {};
+    }
+    if (!(await this.clickable(a))) {
+      this.o.log.warn(`钉钉 dingtalk: card callback ${eventId}: ${a.operatorId} clicked ${a.outTrackId}, not a card of ours to them`);
       return {};
     }
     const stored: Stored = { dingtalk: 'click', eventId, data };
@@ -91,6 +103,26 @@ export class DingTalkInbound {
       }
     }
     return answer;
+  }
+
+  /** a click already received, by its event id */
+  async known(eventId: string): Promise<boolean> {
+    return (await this.o.db.models.ChannelEvent.count({ where: { channel: 'dingtalk', eventId } })) > 0;
+  }
+
+  /**
+   * The card is one we sent (its out-track id is its delivery's uuid) showing that card id, and,
+   * unless it went to a group, to the one who clicked: a click signed for one card and person
+   * does not act on another's (the HTTP signature does not cover the body).
+   */
+  private async clickable(a: DecodedClick): Promise<boolean> {
+    const id = /^d-(\d+)$/.exec(a.outTrackId)?.[1];
+    const { Delivery, OutboxMessage } = this.o.db.models;
+    const d = id ? await Delivery.findByPk(Number(id), { attributes: ['channel', 'externalId', 'cardId', 'outboxMessageId'] }) : null;
+    if (d?.channel !== 'dingtalk' || d.cardId !== a.cardId) return false;
+    if (d.externalId === a.operatorId) return true;
+    const sent = await OutboxMessage.findByPk(d.outboxMessageId, { attributes: ['replyTo'] });
+    return (sent?.replyTo as { chatType?: string } | null)?.chatType === 'group';
   }
 
   recover(): Promise<number> {

@@ -46,6 +46,29 @@ describe('send-limit windows', () => {
     expect(l.waitMs([{ key: 'other', limit: 3, ms: 1000 }], 30)).toBe(0);
   });
 
+  it('counts a send from when it came back: one slow on its way holds its place longer', () => {
+    const l = new Limiter();
+    const w = [{ key: 'k', limit: 2, ms: 1000 }];
+    l.take(w, 0);
+    l.take(w, 10);
+    // the first came back at 400, the second at 20: the platform may have counted the first at 399
+    l.settle(w, 0, 400);
+    l.settle(w, 10, 20);
+    expect(l.waitMs(w, 1000)).toBe(20);
+    expect(l.waitMs(w, 1020)).toBe(0);
+    l.take(w, 1020);
+    expect(l.waitMs(w, 1021)).toBe(379);
+    // a send that came back at once changes nothing
+    l.settle(w, 1020, 1020);
+    expect(l.waitMs(w, 1400)).toBe(0);
+    // one out longer than the window, its place pruned meanwhile, still counts from its return
+    const slow = [{ key: 's', limit: 1, ms: 1000 }];
+    l.take(slow, 0);
+    expect(l.waitMs(slow, 1500)).toBe(0);
+    l.settle(slow, 0, 1500);
+    expect(l.waitMs(slow, 1500)).toBe(1000);
+  });
+
   it('pauses only the app-wide windows when the platform said the whole app is too fast', () => {
     const l = new Limiter();
     const mine = windowsFor(lark, { channel: 'lark', kind: 'message', recipient: 'ou_1' }, 0);

@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { type CardAnswer, type FakeCard, FakeCards } from './cards';
+import { FakeDingTalkLimits } from './limits';
 
 /**
  * The state and the HTTP answers of a loopback DingTalk: the new API (api.dingtalk.com:
- * oauth2, robot messages, interactive cards, the stream gateway's connections/open) and the
- * old one (oapi.dingtalk.com: the user directory). Like DingTalk it drops silently what is
- * over a person's daily budget and what repeats content that person got today, and reports
- * throttling per minute in `flowControlledStaffIdList` (im-platforms.md §2.2, §2.6). Every
- * drop is counted, so a test can assert there were none.
+ * oauth2, robot messages, interactive cards (cards.ts), the stream gateway's connections/open)
+ * and the old one (oapi.dingtalk.com: the user directory). Like DingTalk it drops silently what
+ * is over a person's daily budget and what repeats content that person got today, and reports
+ * throttling per minute in `flowControlledStaffIdList` (limits.ts). Every drop is counted, so
+ * a test can assert there were none. Time is the fake's `now`, which a test may move.
  */
 
 export interface FakePerson {
@@ -27,25 +29,11 @@ export interface FakeDelivered {
   at: number;
 }
 
-export interface FakeCard {
-  outTrackId: string;
-  toUserId: string | null;
-  toGroup: string | null;
-  params: Record<string, string>;
-  updates: number;
-  callbackType: string;
-}
-
-export interface FakeLimits {
-  perUserPerMinute: number;
-  perUserPerDay: number;
-}
-
-export type Answer = { status: number; body: unknown };
+export type Answer = CardAnswer;
+export type { FakeCard };
 
 const ok = (body: unknown): Answer => ({ status: 200, body });
 const err = (status: number, code: string, message: string): Answer => ({ status, body: { code, message, requestid: randomUUID() } });
-const DAY_MS = 86_400_000;
 
 export class FakeDingTalkState {
   readonly clientId = 'dingfake0000000001';
@@ -55,16 +43,30 @@ export class FakeDingTalkState {
   readonly people = new Map<string, FakePerson>();
   readonly groups = new Map<string, { name: string; members: string[] }>();
   readonly delivered: FakeDelivered[] = [];
-  readonly cards = new Map<string, FakeCard>();
-  readonly drops = { overBudget: 0, identical: 0, flowControlled: 0 };
-  limits: FakeLimits = { perUserPerMinute: 20, perUserPerDay: 500 };
+  readonly limiter: FakeDingTalkLimits;
+  readonly cardStore = new FakeCards();
+  readonly cards: Map<string, FakeCard> = this.cardStore.cards;
   /** answers the next n API calls (whose path starts with `prefix`) with this status */
   private faults: { prefix: string; status: number; left: number }[] = [];
   private readonly tokens = new Set<string>();
-  private readonly sentTo = new Map<string, number[]>();
-  private readonly contentSeen = new Set<string>();
   readonly tickets = new Set<string>();
   requests: { method: string; path: string; status: number }[] = [];
+
+  constructor(readonly now: () => number = Date.now) {
+    this.limiter = new FakeDingTalkLimits(now);
+  }
+
+  get drops() {
+    return this.limiter.drops;
+  }
+
+  get limits() {
+    return this.limiter.limits;
+  }
+
+  set limits(l) {
+    this.limiter.limits = l;
+  }
 
   failNext(prefix: string, n = 1, status = 500): void {
     this.faults.push({ prefix, status, left: n });
@@ -104,10 +106,14 @@ export class FakeDingTalkState {
       return this.oapi(path, body);
     }
     if (!this.tokens.has(headers['x-acs-dingtalk-access-token'] ?? '')) return err(401, 'InvalidAuthentication', '不合法的access_token');
+    if (method === 'POST' && path === '/v1.0/card/callbacks/register') return this.cardStore.register(body);
     if (method === 'POST' && path === '/v1.0/robot/oToMessages/batchSend') return this.batchSend(body);
     if (method === 'POST' && path === '/v1.0/robot/groupMessages/send') return this.groupSend(body);
     if (method === 'POST' && path === '/v1.0/card/instances/createAndDeliver') return this.createCard(body);
-    if (method === 'PUT' && path === '/v1.0/card/instances') return this.updateCard(body);
+    if (method === 'PUT' && path === '/v1.0/card/instances') {
+      this.limiter.watchApp(path);
+      return this.cardStore.update(body);
+    }
     return err(404, 'NotFound', `${method} ${path}`);
   }
 
@@ -128,31 +134,9 @@ export class FakeDingTalkState {
     return ok({ errcode: 404, errmsg: 'no such api' });
   }
 
-  /** 'sent', 'throttled' (reported back) or a silent drop, as DingTalk decides per person */
-  private admit(userId: string, content: string): 'sent' | 'throttled' | 'dropped' {
-    const now = Date.now();
-    const times = (this.sentTo.get(userId) ?? []).filter((t) => now - t < DAY_MS);
-    if (times.filter((t) => now - t < 60_000).length >= this.limits.perUserPerMinute) {
-      this.drops.flowControlled++;
-      return 'throttled';
-    }
-    if (times.length >= this.limits.perUserPerDay) {
-      this.drops.overBudget++;
-      return 'dropped';
-    }
-    const key = `${userId}|${Math.floor(now / DAY_MS)}|${createHash('sha1').update(content).digest('hex')}`;
-    if (this.contentSeen.has(key)) {
-      this.drops.identical++;
-      return 'dropped';
-    }
-    this.contentSeen.add(key);
-    times.push(now);
-    this.sentTo.set(userId, times);
-    return 'sent';
-  }
-
   private batchSend(b: Record<string, unknown>): Answer {
     if (b.robotCode !== this.clientId) return err(400, 'invalidParameter.robotCode', 'robotCode');
+    this.limiter.watchApp('batchSend');
     const param = JSON.parse(String(b.msgParam ?? '{}')) as Record<string, string>;
     const invalid: string[] = [];
     const throttled: string[] = [];
@@ -161,10 +145,10 @@ export class FakeDingTalkState {
         invalid.push(userId);
         continue;
       }
-      const verdict = this.admit(userId, `${b.msgKey}|${b.msgParam}`);
+      const verdict = this.limiter.admit(userId, `${b.msgKey}|${b.msgParam}`);
       if (verdict === 'throttled') throttled.push(userId);
       if (verdict === 'sent')
-        this.delivered.push({ kind: 'robot', toUserId: userId, toGroup: null, msgKey: String(b.msgKey), param, at: Date.now() });
+        this.delivered.push({ kind: 'robot', toUserId: userId, toGroup: null, msgKey: String(b.msgKey), param, at: this.now() });
     }
     return ok({ processQueryKey: `pqk-${randomUUID()}`, invalidStaffIdList: invalid, flowControlledStaffIdList: throttled });
   }
@@ -172,44 +156,30 @@ export class FakeDingTalkState {
   private groupSend(b: Record<string, unknown>): Answer {
     const group = String(b.openConversationId);
     if (!this.groups.has(group)) return err(400, 'resource.not.found', 'openConversationId');
+    this.limiter.watchApp('groupSend');
     const param = JSON.parse(String(b.msgParam ?? '{}')) as Record<string, string>;
-    this.delivered.push({ kind: 'robot', toUserId: null, toGroup: group, msgKey: String(b.msgKey), param, at: Date.now() });
+    this.delivered.push({ kind: 'robot', toUserId: null, toGroup: group, msgKey: String(b.msgKey), param, at: this.now() });
     return ok({ processQueryKey: `pqk-${randomUUID()}` });
   }
 
   private createCard(b: Record<string, unknown>): Answer {
-    const outTrackId = String(b.outTrackId ?? '');
-    const space = String(b.openSpaceId ?? '');
-    const params = (b.cardData as { cardParamMap?: Record<string, unknown> } | undefined)?.cardParamMap ?? {};
-    if (!outTrackId || !b.cardTemplateId) return err(400, 'invalidParameter', 'outTrackId, cardTemplateId');
-    if (Object.values(params).some((v) => typeof v !== 'string'))
-      return err(400, 'invalidParameter.cardParamMap', 'values must be strings');
+    const refused = this.cardStore.refuseCreate(b, (userId) => this.people.has(userId));
+    if (refused) return refused;
+    this.limiter.watchApp('createAndDeliver');
+    const outTrackId = String(b.outTrackId);
+    const delivered = (success: boolean, errorMsg?: string) =>
+      ok({ success: true, result: { outTrackId, deliverResults: [{ success, ...(errorMsg ? { errorMsg } : {}) }] } });
     // the same out-track id again is the same card: nothing new in the chat
-    if (this.cards.has(outTrackId)) return ok({ success: true, result: { outTrackId, deliverResults: [{ success: true }] } });
-    const m = /^dtv1\.card\/\/IM_(ROBOT|GROUP)\.(.+)$/.exec(space);
-    if (!m) return err(400, 'invalidParameter.openSpaceId', space);
-    const toUserId = m[1] === 'ROBOT' ? (m[2] as string) : null;
-    const toGroup = m[1] === 'GROUP' ? (m[2] as string) : null;
-    if (toUserId && !this.people.has(toUserId)) return err(400, 'invalidParameter.userId', toUserId);
-    if (toUserId && this.admit(toUserId, `card|${outTrackId}`) !== 'sent') return ok({ success: true, result: { outTrackId } });
-    this.cards.set(outTrackId, {
-      outTrackId,
-      toUserId,
-      toGroup,
-      params: params as Record<string, string>,
-      updates: 0,
-      callbackType: String(b.callbackType),
-    });
-    this.delivered.push({ kind: 'card', toUserId, toGroup, outTrackId, at: Date.now() });
-    return ok({ success: true, result: { outTrackId, deliverResults: [{ success: true, spaceId: m[2] }] } });
-  }
-
-  private updateCard(b: Record<string, unknown>): Answer {
-    const card = this.cards.get(String(b.outTrackId));
-    if (!card) return err(400, 'cardNotExist', String(b.outTrackId));
-    const params = (b.cardData as { cardParamMap?: Record<string, string> } | undefined)?.cardParamMap ?? {};
-    card.params = { ...card.params, ...params };
-    card.updates++;
-    return ok({ success: true, result: true });
+    if (this.cards.has(outTrackId)) return delivered(true);
+    const toUserId = /IM_ROBOT\.(.+)$/.exec(String(b.openSpaceId))?.[1] ?? null;
+    if (toUserId) {
+      const verdict = this.limiter.admit(toUserId, `card|${outTrackId}`);
+      // flow control is told per space in deliverResults; what is over the day's budget vanishes
+      if (verdict === 'throttled') return delivered(false, '触发限流 flow controlled');
+      if (verdict === 'dropped') return delivered(true);
+    }
+    const card = this.cardStore.create(b);
+    this.delivered.push({ kind: 'card', toUserId: card.toUserId, toGroup: card.toGroup, outTrackId, at: this.now() });
+    return delivered(true);
   }
 }

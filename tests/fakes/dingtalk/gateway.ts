@@ -11,14 +11,18 @@ export interface StreamAck {
 /**
  * The server end of DingTalk's Stream mode: a socket opened with a ticket from
  * connections/open, JSON frames both ways (im-platforms.md §2.4). SYSTEM pings are answered by
- * the client; a CALLBACK waits for the app's explicit ack with the same messageId.
+ * the client; a CALLBACK waits for the app's explicit ack with the same messageId, and one
+ * not acked when its connection goes is pushed again, as it was, on the next (DingTalk
+ * re-pushes an unacknowledged callback for up to 60 s).
  */
 export class FakeStreamGateway {
   private readonly sockets = new Set<WebSocket>();
-  private readonly pending = new Map<string, (ack: StreamAck) => void>();
+  private readonly pending = new Map<string, { frame: string; done: (ack: StreamAck) => void }>();
   private waiters: (() => void)[] = [];
   pingsAnswered = 0;
   connectionsSeen = 0;
+  /** callbacks pushed again on a new connection because the old one went before their ack */
+  repushed = 0;
   /** CALLBACK frames sent, by topic */
   readonly pushed: { messageId: string; topic: string; data: unknown }[] = [];
 
@@ -39,10 +43,12 @@ export class FakeStreamGateway {
     return new Promise((r) => this.waiters.push(r));
   }
 
-  /** pushes a CALLBACK frame and resolves with the app's ack (rejects after `timeoutMs` without one) */
+  /**
+   * pushes a CALLBACK frame (once the app is connected, if it is not now) and resolves with the
+   * app's ack; rejects after `timeoutMs` without one
+   */
   callback(topic: string, data: unknown, o: { messageId?: string; timeoutMs?: number } = {}): Promise<StreamAck> {
     const socket = [...this.sockets].at(-1);
-    if (!socket) return Promise.reject(new Error('no stream connection'));
     const messageId = o.messageId ?? `msg-${randomUUID()}`;
     this.pushed.push({ messageId, topic, data });
     const frame = {
@@ -52,16 +58,26 @@ export class FakeStreamGateway {
       data: JSON.stringify(data),
     };
     return new Promise<StreamAck>((resolve, reject) => {
+      const raw = JSON.stringify(frame);
+      const waiting = {
+        frame: raw,
+        done: (ack: StreamAck) => {
+          clearTimeout(timer);
+          resolve(ack);
+        },
+      };
       const timer = setTimeout(() => {
-        this.pending.delete(messageId);
+        if (this.pending.get(messageId) === waiting) this.pending.delete(messageId);
         reject(new Error(`no ack for ${messageId}`));
       }, o.timeoutMs ?? 10_000);
-      this.pending.set(messageId, (ack) => {
-        clearTimeout(timer);
-        resolve(ack);
-      });
-      socket.send(JSON.stringify(frame));
+      this.pending.set(messageId, waiting);
+      socket?.send(raw);
     });
+  }
+
+  /** callbacks pushed and not yet acknowledged */
+  get unacked(): number {
+    return this.pending.size;
   }
 
   /** the last CALLBACK again, with its messageId, as DingTalk re-pushes one it had no ack for */
@@ -83,6 +99,7 @@ export class FakeStreamGateway {
       );
   }
 
+  /** cuts every connection, as a network drop would (the app is expected to come back) */
   close(): void {
     for (const s of this.sockets) s.terminate();
   }
@@ -108,15 +125,19 @@ export class FakeStreamGateway {
         this.pingsAnswered++;
         return;
       }
-      const done = this.pending.get(id);
-      if (!done) return;
+      const waiting = this.pending.get(id);
+      if (!waiting) return;
       this.pending.delete(id);
       let data: unknown = m.data;
       try {
         data = JSON.parse(String(m.data));
       } catch {}
-      done({ code: m.code ?? 0, data });
+      waiting.done({ code: m.code ?? 0, data });
     });
+    for (const { frame } of this.pending.values()) {
+      this.repushed++;
+      socket.send(frame);
+    }
     for (const w of this.waiters.splice(0)) w();
   }
 }
