@@ -48,8 +48,10 @@ describe('SIGKILL while deliveries to WeChat are on their way', () => {
     );
     await until('everyone greeted', async () => (await counts(db)).pending === 0 && w.fake.sent.length >= users.length);
 
-    // slow answers: WeChat takes each message at once, its answer to the app comes 400 ms later
-    w.fake.delayMs = 400;
+    // slow answers: WeChat takes each message at once, its answer to the app comes 2 s later —
+    // long enough that on a loaded machine the kill still lands before the answers of the
+    // messages it finds taken and echoed (400 ms once let them all be recorded first)
+    w.fake.delayMs = 2_000;
     for (let i = 0; i < BURST; i++)
       await pushTo(
         db,
