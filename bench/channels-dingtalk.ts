@@ -14,12 +14,11 @@
  * Env: BENCH_DINGTALK_RECIPIENTS (40), BENCH_DINGTALK_PUSHES (10), BENCH_DINGTALK_CONCURRENCY
  * (the app's delivery.concurrency). The last line: dingtalk_pushes_per_s=…
  */
-import { pushTo } from '../bot/outbox';
 import { staffIdOf, startDingTalkHarness } from '../tests/helpers/dingtalk-harness';
+import { arrivedInOrder, benchRecipients, warmUp, writeBurst } from './push-burst';
 
 const RECIPIENTS = Number(process.env.BENCH_DINGTALK_RECIPIENTS ?? 40);
 const PUSHES = Number(process.env.BENCH_DINGTALK_PUSHES ?? 10);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The soonest the last of `pushes` to each of `recipients` can arrive, in s, under the app's
@@ -58,45 +57,25 @@ export async function dingtalkPushesSection(): Promise<string> {
   const h = await startDingTalkHarness({ delivery: { pollMs: 1_000, backoffBaseMs: 1_000, backoffMaxMs: 300_000, ...concurrency } });
   try {
     const limits = h.config.sendLimits.dingtalk;
-    const { User } = h.t.db.models;
-    const to = (await User.findAll({ where: { active: true }, order: [['id', 'ASC']] })).slice(0, RECIPIENTS);
-    for (let i = to.length; i < RECIPIENTS; i++)
-      to.push(
-        await User.create({
-          login: `bench${i}`,
-          name: `压测${i}`,
-          roleCode: 'rep',
-          teamId: null,
-          mobile: `1392000${String(i).padStart(4, '0')}`,
-          email: null,
-          employeeNo: null,
-        }),
-      );
+    const to = await benchRecipients(h.t.db, RECIPIENTS, (i) => ({ mobile: `1392000${String(i).padStart(4, '0')}` }));
     for (const u of to)
       if (!h.fake.state.people.has(staffIdOf(u.login)))
         h.fake.addPerson({ userId: staffIdOf(u.login), name: u.name, mobile: u.mobile ?? undefined });
     // first contact (the directory lookup by mobile) is not what is measured: bind everyone first
-    await pushTo(
+    await warmUp(
       h.t.db,
       to.map((u) => u.id),
-      { kind: 'text', text: 'warm-up' },
-      { dedupeKey: 'bench.warmup' },
+      h.delivery,
     );
-    await h.delivery.settled();
-    await sleep(1_200); // the warm-up's places in the app's one-second window expire
 
     const total = RECIPIENTS * PUSHES;
     const before = h.fake.state.delivered.length;
     const t0 = Date.now();
-    await h.t.db.writeTx(async (transaction) => {
-      for (let i = 0; i < PUSHES; i++)
-        await pushTo(
-          h.t.db,
-          to.map((u) => u.id),
-          { kind: 'text', text: `bench ${i + 1}/${PUSHES}` },
-          { dedupeKey: `bench.${i}`, transaction },
-        );
-    });
+    await writeBurst(
+      h.t.db,
+      to.map((u) => u.id),
+      PUSHES,
+    );
     const written = Date.now();
     await h.delivery.settled();
     const arrived = h.fake.state.delivered.slice(before);
@@ -104,10 +83,10 @@ export async function dingtalkPushesSection(): Promise<string> {
     const last = Math.max(...arrived.map((d) => d.at));
     const elapsedS = (last - t0) / 1000;
     const perS = total / elapsedS;
-    const inOrder = to.every((u) => {
-      const texts = h.fake.textsTo(staffIdOf(u.login)).filter((t) => t.startsWith('bench '));
-      return texts.length === PUSHES && texts.every((t, i) => t === `bench ${i + 1}/${PUSHES}`);
-    });
+    const inOrder = arrivedInOrder(
+      to.map((u) => h.fake.textsTo(staffIdOf(u.login))),
+      PUSHES,
+    );
     const drops = h.fake.state.drops;
     const dropped = drops.overBudget + drops.identical + drops.flowControlled;
     const app = limits.perAppPerSecond ?? Number.POSITIVE_INFINITY;

@@ -12,9 +12,9 @@
  *
  * Env: BENCH_WECHAT_RECIPIENTS (6), BENCH_WECHAT_PUSHES (5), BENCH_WECHAT_RAW_PUSHES (50).
  */
-import { pushTo } from '../bot/outbox';
 import type { AppConfig } from '../config';
 import { startWeChatHarness, WECHAT_PEOPLE, wxidOf } from '../tests/helpers/wechat-harness';
+import { arrivedInOrder, writeBurst } from './push-burst';
 
 const RECIPIENTS = Number(process.env.BENCH_WECHAT_RECIPIENTS ?? 6);
 const PUSHES = Number(process.env.BENCH_WECHAT_PUSHES ?? 5);
@@ -53,20 +53,15 @@ async function burst(limits: AppConfig['sendLimits']['wechaty'] | undefined, pus
     );
     const before = h.fake.sent.length;
     const t0 = Date.now();
-    await h.t.db.writeTx(async (transaction) => {
-      for (let i = 0; i < pushes; i++)
-        await pushTo(h.t.db, ids, { kind: 'text', text: `${tag} ${i + 1}/${pushes}` }, { dedupeKey: `${tag}.${i}`, transaction });
-    });
+    await writeBurst(h.t.db, ids, pushes, tag);
     await h.delivery.settled();
     const arrived = h.fake.sent.slice(before);
     const elapsedS = (Math.max(...arrived.map((m) => m.at)) - t0) / 1000;
-    const inOrder = logins.every((l) => {
-      const texts = h.fake
-        .sentTo(wxidOf(l))
-        .map((m) => m.text)
-        .filter((t) => t.startsWith(`${tag} `));
-      return texts.length === pushes && texts.every((t, i) => t === `${tag} ${i + 1}/${pushes}`);
-    });
+    const inOrder = arrivedInOrder(
+      logins.map((l) => h.fake.sentTo(wxidOf(l)).map((m) => m.text)),
+      pushes,
+      tag,
+    );
     return { total: arrived.length, elapsedS, perS: arrived.length / elapsedS, inOrder };
   } finally {
     await h.close();

@@ -23,9 +23,9 @@
  * Env: BENCH_WECOM_RECIPIENTS (60), BENCH_WECOM_PUSHES (10), BENCH_WECOM_APP_CAP (the shipped
  * 20; 0 = none), BENCH_WECOM_CONCURRENCY (the app's delivery.concurrency).
  */
-import { pushTo } from '../bot/outbox';
 import { PER_MEMBER_PER_MIN } from '../tests/fakes/wecom';
 import { startWeComHarness, useridOf } from '../tests/helpers/wecom-harness';
+import { arrivedInOrder, benchRecipients, warmUp, writeBurst } from './push-burst';
 
 const RECIPIENTS = Number(process.env.BENCH_WECOM_RECIPIENTS ?? 60);
 const PUSHES = Number(process.env.BENCH_WECOM_PUSHES ?? 10);
@@ -41,47 +41,25 @@ export async function wecomPushesSection(): Promise<string> {
   });
   try {
     const limits = h.config.sendLimits.wecom;
-    const users = await h.t.db.models.User.findAll({ where: { active: true }, order: [['id', 'ASC']] });
-    for (let i = users.length; i < RECIPIENTS; i++) {
-      users.push(
-        await h.t.db.models.User.create({
-          login: `bench${i}`,
-          name: `压测${i}`,
-          roleCode: 'rep',
-          teamId: null,
-          mobile: null,
-          email: `bench${i}@demo.q2c.cn`,
-          employeeNo: null,
-        }),
-      );
-    }
-    const to = users.slice(0, RECIPIENTS);
+    const to = await benchRecipients(h.t.db, RECIPIENTS, (i) => ({ email: `bench${i}@demo.q2c.cn` }));
     for (const u of to)
       if (!h.fake.api.users.has(useridOf(u.login)))
         h.fake.addUser({ userid: useridOf(u.login), name: u.name, ...(u.email ? { biz_mail: u.email } : {}) });
     // first contact (the directory lookup by email) is not what is measured: bind everyone first
-    await pushTo(
+    await warmUp(
       h.t.db,
       to.map((u) => u.id),
-      { kind: 'text', text: 'warm-up' },
-      { dedupeKey: 'bench.warmup' },
+      h.delivery,
     );
-    await h.delivery.settled();
-    await sleep(1_200); // the warm-up's places in the app-wide window expire (not the per-member minute)
 
     const total = RECIPIENTS * PUSHES;
     const before = h.fake.api.messages.length;
     const t0 = Date.now();
-    await h.t.db.writeTx(async (transaction) => {
-      for (let i = 0; i < PUSHES; i++) {
-        await pushTo(
-          h.t.db,
-          to.map((u) => u.id),
-          { kind: 'text', text: `bench ${i + 1}/${PUSHES}` },
-          { dedupeKey: `bench.${i}`, transaction },
-        );
-      }
-    });
+    await writeBurst(
+      h.t.db,
+      to.map((u) => u.id),
+      PUSHES,
+    );
     const written = Date.now();
     const deadline = Date.now() + 900_000;
     while (h.fake.api.messages.length - before < total) {
@@ -92,13 +70,10 @@ export async function wecomPushesSection(): Promise<string> {
     const last = Math.max(...arrived.map((m) => m.at));
     const elapsedS = (last - t0) / 1000;
     const perS = total / elapsedS;
-    const inOrder = to.every((u) => {
-      const texts = h.fake.api
-        .messagesTo(useridOf(u.login))
-        .map((m) => String(m.content.content ?? ''))
-        .filter((t) => t.startsWith('bench '));
-      return texts.length === PUSHES && texts.every((t, i) => t === `bench ${i + 1}/${PUSHES}`);
-    });
+    const inOrder = arrivedInOrder(
+      to.map((u) => h.fake.api.messagesTo(useridOf(u.login)).map((m) => String(m.content.content ?? ''))),
+      PUSHES,
+    );
     const perMember = Math.min(PUSHES + 1, PER_MEMBER_PER_MIN);
     const appCap = limits.perAppPerSecond;
     const capS = appCap ? appCap / (1 + h.config.delivery.windowMarginMs / 1000) : null;

@@ -21,7 +21,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pushTo } from '../bot/outbox';
 import type { AppConfig } from '../config';
 import { type FakeLark, type FakeMessage, startFakeLark } from '../tests/fakes/lark';
 import { openIdOf, startLarkHarness } from '../tests/helpers/lark-harness';
@@ -30,6 +29,7 @@ import { wechatPushesSection } from './channels-wechat';
 import { wecomPushesSection } from './channels-wecom';
 import { quantile } from './load';
 import { startNode } from './processes';
+import { arrivedInOrder, benchRecipients, warmUp, writeBurst } from './push-burst';
 
 const RECIPIENTS = Number(process.env.BENCH_LARK_RECIPIENTS ?? 20);
 const PUSHES = Number(process.env.BENCH_LARK_PUSHES ?? 50);
@@ -61,48 +61,26 @@ async function pushesSection(): Promise<string> {
   const h = await startLarkHarness({ delivery: { pollMs: 1_000, backoffBaseMs: 1_000, backoffMaxMs: 300_000, ...concurrency } });
   try {
     const config: AppConfig = h.config;
-    const users = await h.t.db.models.User.findAll({ where: { active: true }, order: [['id', 'ASC']] });
-    for (let i = users.length; i < RECIPIENTS; i++) {
-      users.push(
-        await h.t.db.models.User.create({
-          login: `bench${i}`,
-          name: `压测${i}`,
-          roleCode: 'rep',
-          teamId: null,
-          mobile: null,
-          email: `bench${i}@demo.q2c.cn`,
-          employeeNo: null,
-        }),
-      );
-    }
-    const to = users.slice(0, RECIPIENTS);
+    const to = await benchRecipients(h.t.db, RECIPIENTS, (i) => ({ email: `bench${i}@demo.q2c.cn` }));
     for (const u of to)
       if (!h.fake.store.users.has(openIdOf(u.login)))
         h.fake.addUser({ openId: openIdOf(u.login), name: u.name, email: u.email ?? undefined });
     // first contact (the directory lookup by email) is not what is measured: bind everyone first
-    await pushTo(
+    await warmUp(
       h.t.db,
       to.map((u) => u.id),
-      { kind: 'text', text: 'warm-up' },
-      { dedupeKey: 'bench.warmup' },
+      h.delivery,
     );
-    await h.delivery.settled();
-    await sleep(1_200); // the warm-up's places in the per-user windows expire
 
     const total = RECIPIENTS * PUSHES;
     const before = h.fake.messages.length;
     const violations = h.fake.violations.total;
     const t0 = Date.now();
-    await h.t.db.writeTx(async (transaction) => {
-      for (let i = 0; i < PUSHES; i++) {
-        await pushTo(
-          h.t.db,
-          to.map((u) => u.id),
-          { kind: 'text', text: `bench ${i + 1}/${PUSHES}` },
-          { dedupeKey: `bench.${i}`, transaction },
-        );
-      }
-    });
+    await writeBurst(
+      h.t.db,
+      to.map((u) => u.id),
+      PUSHES,
+    );
     const written = Date.now();
     await until('every push in the fake', () => h.fake.messages.length - before >= total, 600_000);
     const arrived = h.fake.messages.slice(before);
@@ -114,13 +92,10 @@ async function pushesSection(): Promise<string> {
     const byTime = arrived.map((m) => m.createdAt).sort((a, b) => a - b);
     const firstWindow = byTime[allowance - 1] as number;
     const steady = (total - allowance) / ((last - firstWindow) / 1000);
-    const inOrder = to.every((u) => {
-      const texts = h.fake
-        .p2pMessagesOf(openIdOf(u.login))
-        .map(textOf)
-        .filter((t) => t.startsWith('bench '));
-      return texts.length === PUSHES && texts.every((t, i) => t === `bench ${i + 1}/${PUSHES}`);
-    });
+    const inOrder = arrivedInOrder(
+      to.map((u) => h.fake.p2pMessagesOf(openIdOf(u.login)).map(textOf)),
+      PUSHES,
+    );
     console.log(
       `pushes: ${total} (${RECIPIENTS} recipients × ${PUSHES}) written in ${written - t0} ms, all in the fake after ${elapsedS.toFixed(2)} s; ` +
         `in order per person and once each: ${inOrder}`,
