@@ -42,18 +42,6 @@ export interface TestClock {
   sleep(ms: number): Promise<void>;
 }
 
-/** A clock the rig's bot and dispatcher read, and how the dispatcher waits for room under a limit. */
-export interface RigClock {
-  now(): number;
-  wait(ms: number): Promise<void>;
-}
-
-/** a clock a test moves by sleeping on it (the WeCom and WeChat limit tests): as the rig reads one */
-export const rigClock = (c: TestClock): RigClock => ({
-  now: () => c.now(),
-  wait: (ms) => c.sleep(ms),
-});
-
 /**
  * One started channel in this process: its bot deps, the delivery dispatcher for it, and its
  * callback routes on a real HTTP server when `serve` is set (webhook/HTTP modes; on `port` when
@@ -65,7 +53,7 @@ export async function rig<R extends { channel: Channel; routes: Koa.Middleware |
   log: HarnessLog,
   start: (bot: BotDeps) => Promise<R>,
   serve: boolean,
-  o: { port?: number; clock?: RigClock } = {},
+  o: { port?: number; clock?: TestClock } = {},
 ): Promise<ChannelRig & { running: R }> {
   const clock = o.clock;
   const bot: BotDeps = { db: t.db, config, now: () => new Date(clock ? clock.now() : Date.now()), log };
@@ -75,7 +63,7 @@ export async function rig<R extends { channel: Channel; routes: Koa.Middleware |
     config,
     channels: [running.channel],
     log,
-    ...(clock ? { now: () => clock.now(), wait: (ms: number) => clock.wait(ms) } : {}),
+    ...(clock ? { now: () => clock.now(), wait: (ms: number) => clock.sleep(ms) } : {}),
   });
   let server: Server | null = null;
   if (serve && running.routes) server = await listen(createHttpApp({ db: t.db }, running.routes), o.port ?? 0);

@@ -3,7 +3,7 @@ import { DINGTALK_CARD_CALLBACK_PATH } from '../../bot/channels/dingtalk/webhook
 import type { Dispatcher } from '../../bot/delivery/dispatcher';
 import type { AppConfig } from '../../config';
 import { type FakeDingTalk, startFakeDingTalk } from '../fakes/dingtalk';
-import { type ChannelRig, configFor, demoCompany, type HarnessLog, quiet, type RigClock, rig } from './channel-harness';
+import { type ChannelRig, configFor, demoCompany, type HarnessLog, quiet, rig, type TestClock } from './channel-harness';
 import type { TestDb } from './db';
 import { freePort } from './free-port';
 
@@ -38,7 +38,7 @@ export async function startDingTalkHarness(
     cardTemplateId?: string;
     delivery?: Partial<AppConfig['delivery']>;
     log?: HarnessLog;
-    clock?: RigClock;
+    clock?: TestClock;
   } = {},
 ): Promise<DingTalkHarness> {
   const mode = opts.mode ?? 'stream';

@@ -1,4 +1,4 @@
-import type { RigClock } from './channel-harness';
+import type { TestClock } from './channel-harness';
 
 /**
  * Time for a test that must live through minutes or days of a platform's limits in moments:
@@ -7,7 +7,7 @@ import type { RigClock } from './channel-harness';
  * once, while the fake platform, reading the same clock, sees that time go by. Time only moves
  * forward, and only as far as a waiter asked.
  */
-export class JumpingClock implements RigClock {
+export class JumpingClock implements TestClock {
   private offsetMs = 0;
 
   now(): number {
@@ -18,7 +18,7 @@ export class JumpingClock implements RigClock {
     this.offsetMs += Math.max(0, ms);
   }
 
-  async wait(ms: number): Promise<void> {
+  async sleep(ms: number): Promise<void> {
     this.advance(ms);
     await new Promise((r) => setImmediate(r));
   }

@@ -3,7 +3,7 @@ import { WeChatAccount } from '../../bot/channels/wechat/account';
 import type { Dispatcher } from '../../bot/delivery/dispatcher';
 import type { AppConfig } from '../../config';
 import { FakeWeChat } from '../fakes/wechat';
-import { configFor, demoCompany, type HarnessLog, quiet, rig, rigClock } from './channel-harness';
+import { configFor, demoCompany, type HarnessLog, quiet, rig } from './channel-harness';
 import type { TestDb } from './db';
 import type { VirtualClock } from './virtual-clock';
 
@@ -65,7 +65,7 @@ export async function startWeChatHarness(
       return o.clock ? { ...wechat, channel: o.clock.around(wechat.channel) } : wechat;
     },
     false,
-    o.clock ? { clock: rigClock(o.clock) } : {},
+    o.clock ? { clock: o.clock } : {},
   );
   return {
     fake,

@@ -2,7 +2,7 @@ import { startWeCom, type WeComRunning } from '../../bot/channels/wecom';
 import type { Dispatcher } from '../../bot/delivery/dispatcher';
 import type { AppConfig } from '../../config';
 import { type FakeWeCom, startFakeWeCom } from '../fakes/wecom';
-import { configFor, demoCompany, type HarnessLog, quiet, rig, rigClock, type TestClock } from './channel-harness';
+import { configFor, demoCompany, type HarnessLog, quiet, rig, type TestClock } from './channel-harness';
 import type { TestDb } from './db';
 
 /** The demo company's people in the fake's directory; their userids are their logins in capitals. */
@@ -74,7 +74,7 @@ export async function startWeComHarness(
       return wecom;
     },
     true,
-    o.clock ? { clock: rigClock(o.clock) } : {},
+    o.clock ? { clock: o.clock } : {},
   );
   fake.callbackUrl = `${r.base}/channels/wecom/callback`;
   return {
