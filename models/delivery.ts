@@ -7,6 +7,14 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /** the deliveries still to be sent, found without a scan */
 export const PENDING_INDEX = 'deliveries_pending';
+/**
+ * What went out on a channel lately, read at every start (bot/delivery/limiter-history.ts, the
+ * DingTalk repeat guard): deliveries are never pruned, so without these a start scans them all.
+ */
+export const HISTORY_INDEXES = [
+  { name: 'deliveries_sent_history', fields: ['channel', 'state', 'sent_at'] },
+  { name: 'deliveries_channel_updated', fields: ['channel', 'updated_at'] },
+];
 
 /**
  * One outbox message on its way to one channel (bot/delivery): pending until the platform
@@ -59,6 +67,7 @@ export function defineDelivery(sequelize: Sequelize) {
       { fields: ['channel', 'recipient_user_id', 'card_id'] },
       { fields: ['merged_into_id'] },
       { fields: ['state'] },
+      ...HISTORY_INDEXES,
     ]),
   );
   return { Delivery };

@@ -12,6 +12,7 @@ import * as m0006b from './0006b-decision-via';
 import * as m0007 from './0007-wechat';
 import * as m0007wecom from './0007-wecom-state';
 import * as m0008 from './0008-crm';
+import * as m0009 from './0009-delivery-history';
 
 /** Listed by hand, in order: no globbing, so the list is the same under tsx, vitest and a bundle. */
 const MIGRATIONS = [
@@ -27,6 +28,7 @@ const MIGRATIONS = [
   { name: '0007-wecom-state', ...m0007wecom },
   { name: '0007-wechat', ...m0007 },
   { name: '0008-crm', ...m0008 },
+  { name: '0009-delivery-history', ...m0009 },
 ];
 
 /** The names of every migration, in the order they run. */

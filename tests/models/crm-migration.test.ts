@@ -65,7 +65,8 @@ describe.each(await dbKinds())('migration 0008-crm on existing rows (%s)', (kind
     // a counter already there for the year (numbers drawn by something else) is not moved back
     await t.db.sequelize.query(`INSERT INTO document_sequences (key, last_value) VALUES ('OP-2026', 7)`);
 
-    expect(await migrate(t.db)).toEqual(['0008-crm']);
+    // 0008 runs again, then whatever came after it
+    expect((await migrate(t.db))[0]).toBe('0008-crm');
     const leads = await q<{ company: string; number: string }>('SELECT company_name AS company, number FROM leads ORDER BY id');
     expect(leads).toEqual([
       { company: '甲', number: 'LD-2025-0001' },

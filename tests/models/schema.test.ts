@@ -59,6 +59,8 @@ const EXPECTED_INDEXES: [string, string[]][] = [
   ['receivables', ['status', 'due_date']],
   ['receivables', ['customer_id', 'status', 'due_date']],
   ['leads', ['status', 'last_follow_up_at']],
+  ['deliveries', ['channel', 'state', 'sent_at']],
+  ['deliveries', ['channel', 'updated_at']],
   ['sales_order_lines', ['order_date']],
   ['sales_order_lines', ['customer_id', 'order_date']],
   ['sales_order_lines', ['product_id', 'order_date']],
